@@ -1,0 +1,130 @@
+"""The command line: the only place that prints errors and chooses exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from site_gen import __version__
+from site_gen.build import build, prepare
+from site_gen.errors import SiteError, SiteErrors
+from site_gen.model import Invalid, base_url
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def _base_url(value: str) -> str:
+    """argparse type for --base-url."""
+    try:
+        return base_url(value)
+    except Invalid as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _root(value: str) -> Path:
+    """argparse type for --root: an existing folder."""
+    path = Path(value)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{value!r} is not a folder")
+    return path.resolve()
+
+
+def parser() -> argparse.ArgumentParser:
+    """The site-gen command line."""
+    top = argparse.ArgumentParser(prog="site-gen", description="Build a publication website from YAML.")
+    top.add_argument("--version", action="version", version=f"site-gen {__version__}")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build_cmd = commands.add_parser("build", help="build the site once")
+    build_cmd.add_argument("--root", type=_root, default=Path.cwd(), help="folder holding content/ (default: .)")
+    build_cmd.add_argument("--out", type=Path, help="output folder (default: ROOT/_site)")
+    build_cmd.add_argument("--base-url", type=_base_url, help="absolute URL the site is published at")
+    build_cmd.add_argument("--jobs", type=int, default=1, help="rendering processes (default: 1)")
+
+    serve_cmd = commands.add_parser("serve", help="build, serve and rebuild on every change")
+    serve_cmd.add_argument("--root", type=_root, default=Path.cwd())
+    serve_cmd.add_argument("--host", default="127.0.0.1")
+    serve_cmd.add_argument("--port", type=int, default=8000)
+
+    check_cmd = commands.add_parser("check", help="validate the content without writing a site")
+    check_cmd.add_argument("--root", type=_root, default=Path.cwd())
+    check_cmd.add_argument("--links", action="store_true", help="also build and crawl for broken internal links")
+
+    import_cmd = commands.add_parser("import", help="turn another format into paper YAML")
+    formats = import_cmd.add_subparsers(dest="format", required=True, metavar="FORMAT")
+    acl = formats.add_parser("acl", help="an ACL Anthology author-page text")
+    acl.add_argument("file", type=Path)
+    acl.add_argument("--root", type=_root, default=Path.cwd())
+    acl.add_argument("--force", action="store_true", help="overwrite existing year files")
+    return top
+
+
+def report(errors: Sequence[SiteError]) -> int:
+    """Print every error to stderr; the content exit code."""
+    for error in errors:
+        print(error, file=sys.stderr)
+    noun = "error" if len(errors) == 1 else "errors"
+    print(f"{len(errors)} {noun}; nothing was written", file=sys.stderr)
+    return EXIT_CONTENT
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """site-gen build."""
+    root: Path = args.root
+    out: Path = (args.out or root / "_site").resolve()
+    if out == root or root.is_relative_to(out) or out.is_relative_to(root / "content"):
+        print(
+            f"site-gen: error: --out {out} would overwrite the site's own files; choose another folder", file=sys.stderr
+        )
+        return EXIT_USAGE
+    built = build(root, out, args.base_url)
+    print(f"built {built.papers} papers, {built.pages} pages, {built.files} files into {out} in {built.seconds:.2f} s")
+    return EXIT_OK
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """site-gen check."""
+    ready = prepare(args.root)
+    if args.links:
+        from site_gen.links import check_links
+
+        broken = check_links(ready)
+        for line in broken:
+            print(line, file=sys.stderr)
+        if broken:
+            return EXIT_CONTENT
+    print(f"ok: {len(ready.catalog.entries)} papers, no errors")
+    return EXIT_OK
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """site-gen serve."""
+    from site_gen.serve import serve
+
+    return serve(args.root, args.host, args.port)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """site-gen import acl."""
+    from site_gen.importers.acl import import_file
+
+    written = import_file(args.file, args.root, force=args.force)
+    for path in written:
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+COMMANDS = {"build": run_build, "check": run_check, "serve": run_serve, "import": run_import}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; user mistakes print as located errors, never as tracebacks."""
+    args = parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except SiteErrors as exc:
+        return report(exc.errors)
+    except KeyboardInterrupt:
+        return 130

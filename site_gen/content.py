@@ -1,0 +1,210 @@
+"""Load: the files under the root, read into plain data that can still say where each value came from."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from site_gen.errors import SiteError
+
+# The C loader is ~4x faster; positions are recovered by composing nodes only when an error needs one.
+YamlLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+GENERATOR_ROOT = Path(__file__).resolve().parent.parent
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One YAML file: its path relative to the root, its text and its parsed data."""
+
+    path: str
+    text: str
+    data: Any
+
+    @cached_property
+    def _tree(self) -> yaml.Node | None:
+        return yaml.compose(self.text, Loader=YamlLoader)
+
+    def error(self, keys: KeyPath, message: str, at_key: bool = False) -> SiteError:
+        """A SiteError at the value (or its key) reached by `keys`."""
+        mark = _find_mark(self._tree, keys, at_key)
+        return SiteError(self.path, mark.line + 1, mark.column + 1, message)
+
+
+@dataclass(frozen=True)
+class TextFile:
+    """A Markdown page under content/pages/."""
+
+    path: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything read from the root: YAML sources, pages, and the static files to copy."""
+
+    root: Path
+    site: Source | None
+    papers: tuple[Source, ...]
+    pages: tuple[TextFile, ...]
+    static_files: dict[str, Path] = field(default_factory=dict)
+    template_dirs: tuple[Path, ...] = ()
+
+
+def _find_mark(node: yaml.Node | None, keys: KeyPath, at_key: bool) -> yaml.Mark:
+    """Walk composed nodes along `keys`; stop at the deepest node that exists."""
+    if node is None:
+        return yaml.Mark("", 0, 0, 0, "", 0)
+    mark = node.start_mark
+    for i, key in enumerate(keys):
+        last = i == len(keys) - 1
+        child = _child(node, key)
+        if child is None:
+            return mark
+        key_node, node = child
+        mark = key_node.start_mark if (last and at_key and key_node is not None) else node.start_mark
+    return mark
+
+
+def _child(node: yaml.Node, key: str | int) -> tuple[yaml.Node | None, yaml.Node] | None:
+    """The (key node, value node) for `key` inside a mapping or sequence node."""
+    if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+        return None, node.value[key]
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if str(key_node.value) == str(key):
+                return key_node, value_node
+    return None
+
+
+def read_text(path: Path, rel: str) -> tuple[str | None, list[SiteError]]:
+    """A file's text as UTF-8 (a BOM is allowed), or a located error."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [SiteError(rel, line, col, "file is not UTF-8 text; save it as UTF-8")]
+
+
+def parse_yaml(path: Path, rel: str) -> tuple[Source | None, list[SiteError]]:
+    """One YAML file parsed with the C loader, or its syntax error located."""
+    text, errors = read_text(path, rel)
+    if text is None:
+        return None, errors
+    try:
+        return Source(rel, text, yaml.load(text, Loader=YamlLoader)), []
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax_error(rel, exc)]
+    except yaml.YAMLError as exc:
+        return None, [SiteError(rel, 1, 1, f"invalid YAML: {exc}")]
+
+
+def _syntax_error(rel: str, exc: yaml.MarkedYAMLError) -> SiteError:
+    """A YAML syntax error in our format, with a hint for the usual causes."""
+    mark = exc.problem_mark or exc.context_mark
+    problem = " ".join(part for part in (exc.context, exc.problem) if part)
+    hint = ""
+    if "'\\t'" in problem:
+        hint = " (YAML indentation must use spaces, not tabs)"
+    elif "found unknown escape character" in problem:
+        hint = " (use single quotes for text with backslashes)"
+    elif mark is not None and ":" in problem:
+        hint = " (quote text that contains ': ' or starts with a special character)"
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return SiteError(rel, line, col, f"invalid YAML: {problem}{hint}")
+
+
+def outside_symlinks(root: Path, folder: Path) -> list[SiteError]:
+    """Symlinks under `folder` that point outside the root: they are errors, never followed."""
+    errors = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in sorted(dirnames + filenames):
+            path = Path(dirpath) / name
+            if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+                rel = path.relative_to(root).as_posix()
+                message = "symlink points outside the site root; copy the file in instead"
+                errors.append(SiteError(rel, 1, 1, message))
+    return errors
+
+
+def files_under(folder: Path) -> list[Path]:
+    """Regular files under `folder`, sorted, not following symlinked folders."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        found += [Path(dirpath) / name for name in filenames]
+    return sorted(p for p in found if p.is_file())
+
+
+def static_files(root: Path) -> dict[str, Path]:
+    """Output path -> source file: the generator's static/, then the root's static/ overriding it."""
+    found: dict[str, Path] = {}
+    for base in (GENERATOR_ROOT, root):
+        for path in files_under(base / "static"):
+            found[path.relative_to(base).as_posix()] = path
+    return found
+
+
+def template_dirs(root: Path) -> tuple[Path, ...]:
+    """Template folders, the root's first so its files override the generator's one by one."""
+    dirs = [root / "templates", GENERATOR_ROOT / "templates"]
+    unique = dict.fromkeys(d.resolve() for d in dirs if d.is_dir())
+    return tuple(unique)
+
+
+def load(root: Path) -> tuple[Inputs, list[SiteError]]:
+    """Read site.yaml, every paper file and every page under ROOT/content."""
+    root = root.resolve()
+    errors: list[SiteError] = []
+    for folder in ("content", "static", "templates"):
+        errors += outside_symlinks(root, root / folder)
+    site, site_errors = _load_site(root)
+    papers, paper_errors = _load_papers(root)
+    pages, page_errors = _load_pages(root)
+    errors += site_errors + paper_errors + page_errors
+    inputs = Inputs(root, site, papers, pages, static_files(root), template_dirs(root))
+    return inputs, errors
+
+
+def _load_site(root: Path) -> tuple[Source | None, list[SiteError]]:
+    """content/site.yaml, which must exist."""
+    path = root / "content" / "site.yaml"
+    if not path.is_file():
+        message = "content/site.yaml is missing; create it with at least title, base_url and author.name"
+        return None, [SiteError("content/site.yaml", 1, 1, message)]
+    return parse_yaml(path, "content/site.yaml")
+
+
+def _load_papers(root: Path) -> tuple[tuple[Source, ...], list[SiteError]]:
+    """Every content/papers/**/*.yaml (and .yml), in path order."""
+    sources, errors = [], []
+    for path in files_under(root / "content" / "papers"):
+        if path.suffix in (".yaml", ".yml") and not path.is_symlink():
+            source, found = parse_yaml(path, path.relative_to(root).as_posix())
+            errors += found
+            if source is not None:
+                sources.append(source)
+    return tuple(sources), errors
+
+
+def _load_pages(root: Path) -> tuple[tuple[TextFile, ...], list[SiteError]]:
+    """Every content/pages/*.md."""
+    pages, errors = [], []
+    for path in files_under(root / "content" / "pages"):
+        if path.suffix == ".md" and not path.is_symlink():
+            rel = path.relative_to(root).as_posix()
+            text, found = read_text(path, rel)
+            errors += found
+            if text is not None:
+                pages.append(TextFile(rel, text))
+    return tuple(pages), errors

@@ -1,0 +1,111 @@
+"""Derive: ids, venue groups and year groups from the validated content."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+
+from site_gen.errors import SiteError
+from site_gen.markup import slugify
+from site_gen.model import Content, Page, Paper, Site
+from site_gen.venues import Venue, venue_group
+
+ID_TITLE_WORDS = 5
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A paper placed on the site: its id and its venue group."""
+
+    id: str
+    paper: Paper
+    venue: Venue
+
+
+@dataclass(frozen=True)
+class YearGroup:
+    """The papers of one year, in source order."""
+
+    year: int
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class VenueGroup:
+    """The papers of one venue group, newest first."""
+
+    venue: Venue
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything the renderer needs, in display order."""
+
+    site: Site
+    entries: tuple[Entry, ...]
+    years: tuple[YearGroup, ...]
+    venues: tuple[VenueGroup, ...]
+    pages: tuple[Page, ...]
+
+
+def derived_id(paper: Paper) -> str:
+    """year-family-first-title-words: from the paper alone, never from its place in the files."""
+    family = slugify(paper.authors[0].split()[-1]) if paper.authors[0].split() else ""
+    words = slugify(paper.title).split("-")[:ID_TITLE_WORDS]
+    title = "-".join(words) or hashlib.sha1(paper.title.encode()).hexdigest()[:8]
+    return "-".join(part for part in (str(paper.year), family, title) if part)
+
+
+def _place(paper: Paper) -> SiteError:
+    """Where a paper's id is written, or the paper itself when the id is derived."""
+    keys = (*paper.origin.keys, "id") if paper.given_id else paper.origin.keys
+    return paper.origin.source.error(keys, "")
+
+
+def duplicate_errors(entries: list[Entry]) -> list[SiteError]:
+    """Two papers with one id: an error at each place, naming the other."""
+    by_id: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_id[entry.id].append(entry)
+    errors = []
+    for entry_id, same in by_id.items():
+        places = [_place(entry.paper) for entry in same]
+        for here in places if len(same) > 1 else []:
+            others = ", ".join(f"{p.path}:{p.line}:{p.col}" for p in places if p != here)
+            message = f"duplicate id '{entry_id}', also used at {others}; give one of these papers its own 'id'"
+            errors.append(SiteError(here.path, here.line, here.col, message))
+    return errors
+
+
+def group_venues(entries: tuple[Entry, ...]) -> tuple[VenueGroup, ...]:
+    """Venue groups by slug, largest first, then by name."""
+    by_slug: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_slug[entry.venue.slug].append(entry)
+    groups = [
+        VenueGroup(min((e.venue for e in group), key=lambda v: v.name), tuple(group)) for group in by_slug.values()
+    ]
+    return tuple(sorted(groups, key=lambda g: (-len(g.entries), g.venue.name.casefold(), g.venue.slug)))
+
+
+def group_years(entries: tuple[Entry, ...]) -> tuple[YearGroup, ...]:
+    """Year groups, newest first."""
+    by_year: dict[int, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_year[entry.paper.year].append(entry)
+    return tuple(YearGroup(y, tuple(by_year[y])) for y in sorted(by_year, reverse=True))
+
+
+def derive(content: Content) -> tuple[Catalog, list[SiteError]]:
+    """Ids, venue groups and year groups; duplicate ids are errors."""
+    rules = content.site.venues
+    entries = [
+        Entry(paper.given_id or derived_id(paper), paper, venue_group(paper.venue, paper.venue_short, rules))
+        for paper in content.papers
+    ]
+    errors = duplicate_errors(entries)
+    ordered = tuple(sorted(entries, key=lambda e: -e.paper.year))
+    catalog = Catalog(content.site, ordered, group_years(ordered), group_venues(ordered), content.pages)
+    return catalog, errors

@@ -1,0 +1,1 @@
+"""Importers: other formats into paper YAML under content/papers/."""

@@ -1,0 +1,89 @@
+"""Write: stream rendered files into a fresh folder beside the output, then swap it in."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+STAGING_PREFIX = "tmp-"
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    """What a build wrote."""
+
+    files: int
+    pages: int
+    static: int
+
+
+def _staging_prefix(out: Path) -> str:
+    """Folders beside OUT named like this belong to builds of OUT (a killed build leaves one)."""
+    return f".{out.name}.{STAGING_PREFIX}"
+
+
+def remove_stale(out: Path) -> None:
+    """Delete staging folders left beside OUT by builds that were killed."""
+    prefix = _staging_prefix(out)
+    for path in out.parent.glob(prefix + "*"):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def write_site(out: Path, files: Iterable[tuple[str, bytes]], static: dict[str, Path]) -> WriteReport:
+    """Write every file and static asset into a staging folder, then replace OUT with it.
+
+    If anything fails (a render error surfaces while streaming), the staging folder is removed
+    and OUT is left exactly as it was.
+    """
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(out)
+    staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(out), dir=out.parent))
+    try:
+        count, pages = _write_files(staging, files)
+        _copy_static(staging, static)
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return WriteReport(count + len(static), pages, len(static))
+
+
+def _write_files(staging: Path, files: Iterable[tuple[str, bytes]]) -> tuple[int, int]:
+    """Each (relative path, bytes) under staging; returns (files, HTML pages) written."""
+    count = pages = 0
+    made: set[Path] = set()
+    for rel, data in files:
+        target = staging / rel
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(data)
+        count += 1
+        pages += rel.endswith(".html")
+    return count, pages
+
+
+def _copy_static(staging: Path, static: dict[str, Path]) -> None:
+    """Copy static assets (already resolved: the root's files override the generator's)."""
+    for rel, source in sorted(static.items()):
+        target = staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Put staging in OUT's place: rename the old folder aside, rename the new one in, delete the old."""
+    os.chmod(staging, 0o755)
+    if not out.exists():
+        staging.rename(out)
+        return
+    old = Path(tempfile.mkdtemp(prefix=_staging_prefix(out), dir=out.parent))
+    old.rmdir()
+    out.rename(old)
+    staging.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
