@@ -102,24 +102,29 @@ def parse_yaml(path: Path, rel: str) -> tuple[Source | None, list[SiteError]]:
     try:
         return Source(rel, text, yaml.load(text, Loader=YamlLoader)), []
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_error(rel, exc)]
+        return None, [_syntax_error(rel, text, exc)]
     except yaml.YAMLError as exc:
         return None, [SiteError(rel, 1, 1, f"invalid YAML: {exc}")]
 
 
-def _syntax_error(rel: str, exc: yaml.MarkedYAMLError) -> SiteError:
+_SYNTAX_HINTS = (
+    ("mapping values are not allowed", "put text that contains ': ' in quotes"),
+    ("unknown escape character", "use single quotes for text with backslashes"),
+    ("cannot start any token", "put text starting with @, ` or % in quotes"),
+    ("expected ',' or ']'", "close the list with ] or put items containing commas in quotes"),
+)
+
+
+def _syntax_error(rel: str, text: str, exc: yaml.MarkedYAMLError) -> SiteError:
     """A YAML syntax error in our format, with a hint for the usual causes."""
     mark = exc.problem_mark or exc.context_mark
-    problem = " ".join(part for part in (exc.context, exc.problem) if part)
-    hint = ""
-    if "'\\t'" in problem:
-        hint = " (YAML indentation must use spaces, not tabs)"
-    elif "found unknown escape character" in problem:
-        hint = " (use single quotes for text with backslashes)"
-    elif mark is not None and ":" in problem:
-        hint = " (quote text that contains ': ' or starts with a special character)"
+    problem = "; ".join(part for part in (exc.context, exc.problem) if part)
+    hints = [hint for clue, hint in _SYNTAX_HINTS if clue in problem]
+    if mark is not None and "\t" in "".join(text.splitlines()[mark.line : mark.line + 1])[: mark.column + 1]:
+        hints.insert(0, "YAML indentation must use spaces, not tabs")
+    message = f"invalid YAML: {problem}" + (f" ({hints[0]})" if hints else "")
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    return SiteError(rel, line, col, f"invalid YAML: {problem}{hint}")
+    return SiteError(rel, line, col, message)
 
 
 def outside_symlinks(root: Path, folder: Path) -> list[SiteError]:

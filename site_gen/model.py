@@ -234,9 +234,9 @@ def paper_id(value: Any) -> str:
     """An id usable as a folder name that stays inside papers/."""
     found = value if isinstance(value, str) else text(value)
     if "/" in found or "\\" in found or found.startswith(".") or "\0" in found:
-        raise Invalid(f"id {found!r} would leave the output folder; use only a-z, 0-9, '.', '_' and '-'")
+        raise Invalid(f"{found!r} would leave the output folder; ids use only a-z, 0-9, '.', '_' and '-'")
     if not ID_PATTERN.match(found):
-        raise Invalid(f"id {found!r} must match ^[a-z0-9][a-z0-9._-]*$ (lowercase letters, digits, '.', '_', '-')")
+        raise Invalid(f"{found!r} must match ^[a-z0-9][a-z0-9._-]*$ (lowercase letters, digits, '.', '_', '-')")
     return found
 
 
@@ -349,17 +349,21 @@ def check_mapping(
     """Every key of `data` checked against `spec`: the converted values and the errors."""
     if not isinstance(data, dict):
         return {}, [source.error(keys, f"{what} must be a mapping of keys like 'title: ...', got {describe(data)}")]
-    values, errors = {}, []
+    values: dict[str, Any] = {}
+    errors: list[SiteError] = []
+    misspelt: set[str] = set()
     for key, value in data.items():
         if key not in spec:
-            errors.append(source.error((*keys, key), f"unknown key '{key}'{suggest(key, spec)}", at_key=True))
+            hint = suggest(key, spec)
+            misspelt.update(name for name in required if f"'{name}'?" in hint)
+            errors.append(source.error((*keys, key), f"unknown key '{key}'{hint}", at_key=True))
             continue
         try:
             values[key] = spec[key](value)
         except Invalid as exc:
             errors.append(source.error((*keys, key), f"'{key}': {exc}"))
     for key in required:
-        if key not in data:
+        if key not in data and key not in misspelt:  # a misspelt key's own error already says what to do
             errors.append(source.error(keys, f"{what} is missing required key '{key}'"))
     return values, errors
 

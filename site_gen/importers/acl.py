@@ -11,7 +11,7 @@ from site_gen.content import read_text
 from site_gen.errors import SiteError, SiteErrors
 from site_gen.importers.yaml_out import dump_papers
 
-YEAR_LINE = re.compile(r"^(?:19|20)\d\d$")
+YEAR_LINE = re.compile(r"^\d{4}$")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,152 @@
+"""What a reader clicks, in Chromium: the site served under a sub-path (/repo/) and opened from disk."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from site_gen.build import build
+from tests.conftest import REPO, SITES
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """A plain static server, like GitHub Pages: no rewriting, no logging."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The default content at /repo/ and the minimal fixture at /mini/, plus their file:// roots."""
+    root = tmp_path_factory.mktemp("served")
+    build(REPO, root / "repo")
+    build(SITES / "minimal", root / "mini")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    yield {
+        "repo": f"{base}/repo/",
+        "mini": f"{base}/mini/",
+        "repo_file": (root / "repo").as_uri() + "/",
+        "mini_file": (root / "mini").as_uri() + "/",
+    }
+    server.shutdown()
+
+
+@pytest.fixture
+def problems(page: Page) -> Iterator[list[str]]:
+    """Console errors, failed requests and HTTP errors seen while the test runs; must stay empty."""
+    found: list[str] = []
+    page.on("console", lambda msg: found.append(f"console: {msg.text}") if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: found.append(f"page error: {exc}"))
+    page.on("requestfailed", lambda request: found.append(f"failed: {request.url}"))
+    page.on("response", lambda r: found.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    yield found
+    assert found == []
+
+
+def visible_venues(page: Page) -> list[str]:
+    """data-venue of every paper entry the reader can see."""
+    return page.locator("[data-paper]:visible").evaluate_all("els => els.map(e => e.dataset.venue)")
+
+
+@pytest.mark.parametrize("where", ["repo", "repo_file"])
+def test_venue_filter_sets_the_address_and_back_undoes_it(
+    page: Page, sites: dict[str, str], where: str, problems: list[str]
+) -> None:
+    page.goto(sites[where] + "index.html")
+    assert len(visible_venues(page)) == 12
+    control = page.locator('[data-filter-venue="findings-of-acl"]')
+    control.click()
+    assert visible_venues(page) == ["findings-of-acl"] * 7
+    assert page.url.endswith("index.html?venue=findings-of-acl")
+    expect(control).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("[data-count]")).to_have_text("7 of 12 papers")
+    expect(page.locator("section#y2022")).to_be_visible()
+    expect(page.locator("section#y2023")).to_be_hidden()
+    page.locator('[data-filter-venue="emnlp"]').click()
+    assert visible_venues(page) == ["emnlp"]
+    expect(page.locator("section#y2024")).to_be_hidden()
+    page.go_back()
+    assert visible_venues(page) == ["findings-of-acl"] * 7
+    page.go_back()
+    assert len(visible_venues(page)) == 12
+    assert "venue=" not in page.url
+
+
+def test_deep_link_applies_the_filter(page: Page, sites: dict[str, str], problems: list[str]) -> None:
+    page.goto(sites["repo"] + "index.html?venue=acl")
+    assert visible_venues(page) == ["acl"] * 3
+    expect(page.locator('[data-filter-venue="acl"]')).to_have_attribute("aria-pressed", "true")
+
+
+@pytest.mark.parametrize(
+    ("query", "count"),
+    [
+        ("lodz", 1),
+        ("strasse", 1),
+        ("olund", 1),
+        ("ØLUND", 1),
+        ("muller", 3),
+        ("tiny things", 1),
+        ("retrieval", 1),
+        ("zzz", 0),
+    ],
+)
+def test_search_ignores_case_and_diacritics(
+    page: Page, sites: dict[str, str], query: str, count: int, problems: list[str]
+) -> None:
+    page.goto(sites["mini"] + "index.html")
+    page.locator('input[type="search"]').fill(query)
+    assert len(visible_venues(page)) == count
+
+
+def test_search_combines_with_the_venue_filter(page: Page, sites: dict[str, str], problems: list[str]) -> None:
+    page.goto(sites["repo"] + "index.html")
+    page.locator('input[type="search"]').fill("compositional")
+    assert len(visible_venues(page)) == 3
+    page.locator('[data-filter-venue="acl"]').click()
+    assert visible_venues(page) == ["acl", "acl"]
+    expect(page.locator("[data-count]")).to_have_text("2 of 12 papers")
+
+
+def test_copy_button_copies_the_bibtex(page: Page, sites: dict[str, str], problems: list[str]) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(sites["repo"] + "papers/2024.acl-long.191/index.html")
+    page.get_by_role("button", name="Copy BibTeX").click()
+    expect(page.locator(".copy-status")).to_have_text("Copied")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert (
+        copied.startswith("@inproceedings{2024.acl-long.191,") and copied == page.locator("#bibtex-text").inner_text()
+    )
+
+
+def test_abstract_opens_without_javascript(browser: Browser, sites: dict[str, str]) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(sites["repo"] + "index.html")
+    details = page.locator("[data-paper] details").first
+    expect(details.locator("p")).to_be_hidden()
+    details.locator("summary").click()
+    expect(details.locator("p")).to_be_visible()
+    page.locator('[data-filter-venue="emnlp"]').click()
+    assert page.url.endswith("/repo/venues/emnlp/index.html")
+    assert visible_venues(page) == ["emnlp"]
+    context.close()
+
+
+def test_every_page_loads_without_failed_requests(page: Page, sites: dict[str, str], problems: list[str]) -> None:
+    for path in (
+        "index.html",
+        "papers/2024.findings-acl.137/index.html",
+        "venues/findings-of-acl/index.html",
+        "404.html",
+    ):
+        page.goto(sites["repo"] + path, wait_until="networkidle")
+        assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("system-ui") or path == "404.html"

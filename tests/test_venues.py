@@ -1,0 +1,90 @@
+"""Venue groups: the seed, the benchmark corpus's lines, real-world lines, rules and fallbacks."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+import yaml
+
+from site_gen.venues import VenueRule, builtin_group, strip_numbers, venue_group
+from tests.conftest import FIXTURES, REPO
+
+REAL_WORLD = yaml.safe_load((FIXTURES / "venues" / "real-world.yaml").read_text(encoding="utf-8"))
+CORPUS_LINES = yaml.safe_load((FIXTURES / "venues" / "corpus-lines.yaml").read_text(encoding="utf-8"))
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th ... as the benchmark corpus writes them."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def test_seed_content_groups_as_on_the_anthology() -> None:
+    venues = []
+    for path in sorted((REPO / "content" / "papers").glob("*.yaml")):
+        venues += [paper["venue"] for paper in yaml.safe_load(path.read_text(encoding="utf-8"))]
+    counts = Counter(builtin_group(venue).name for venue in venues)
+    assert counts == {"Findings of ACL": 7, "ACL": 3, "Findings of EMNLP": 1, "EMNLP": 1}
+
+
+@pytest.mark.parametrize(("template", "group"), CORPUS_LINES)
+def test_every_benchmark_corpus_line_lands_in_its_group(template: str, group: str) -> None:
+    for year in range(1995, 2027):
+        line = template.format(year=year, n=ordinal(year - 1962), vol=year - 1987)
+        assert builtin_group(line).name == group, line
+
+
+def test_benchmark_corpus_has_seventeen_groups() -> None:
+    assert len({group for _, group in CORPUS_LINES}) == 17
+
+
+@pytest.mark.parametrize(
+    ("group", "line"), [(g, line) for g, lines in REAL_WORLD.items() if g != "fallback" for line in lines]
+)
+def test_real_world_line_lands_in_its_group(group: str, line: str) -> None:
+    assert builtin_group(line).name == group
+
+
+@pytest.mark.parametrize(("line", "expected"), REAL_WORLD["fallback"])
+def test_lines_the_table_does_not_know_fall_back_to_the_stripped_line(line: str, expected: str) -> None:
+    assert builtin_group(line).name == expected
+
+
+def test_venue_short_wins_over_rules_and_table() -> None:
+    rules = (VenueRule("Annual Meeting", "Rule"),)
+    assert venue_group("Proceedings of the 62nd Annual Meeting of the ACL", "Mine", rules).name == "Mine"
+
+
+def test_first_matching_site_rule_wins_over_table() -> None:
+    rules = (VenueRule("/annual meeting of the (acl|association)/", "Big ACL"), VenueRule("Annual", "Second"))
+    group = venue_group(
+        "Proceedings of the 62nd Annual Meeting of the Association for Computational Linguistics", None, rules
+    )
+    assert (group.name, group.slug) == ("Big ACL", "big-acl")
+
+
+def test_substring_rule_is_case_insensitive_and_literal() -> None:
+    assert VenueRule("workshop on foo (bar)", "FooWS").matches("Proceedings of the 2nd Workshop on Foo (Bar)")
+
+
+def test_strip_numbers_removes_years_ordinals_and_volumes() -> None:
+    assert strip_numbers("Proceedings of the 12th Conference on Things, Volume 3, 2021") == (
+        "Proceedings of the Conference on Things"
+    )
+
+
+def test_slugs_are_ascii_and_never_empty() -> None:
+    assert builtin_group("Findings of the Association for Computational Linguistics: EMNLP 2023").slug == (
+        "findings-of-emnlp"
+    )
+    assert builtin_group("Journées Françaises d'Informatique").slug == "journees-francaises-d-informatique"
+    assert builtin_group("中文信息学报").slug.startswith("venue-")
+
+
+def test_journals_are_marked() -> None:
+    assert builtin_group("IEEE Transactions on Knowledge and Data Engineering").journal
+    assert builtin_group("Journal of Machine Learning Research").journal
+    assert not builtin_group(
+        "Proceedings of the 2021 Conference on Empirical Methods in Natural Language Processing"
+    ).journal
