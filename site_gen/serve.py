@@ -44,6 +44,10 @@ class Preview:
         else:
             self.errors = []
             print(f"rebuilt {report.papers} papers in {time.perf_counter() - started:.3f} s", file=sys.stderr)
+
+    def on_change(self) -> None:
+        """Rebuild and reload every open page, whether the rebuild worked (the site) or not (the errors)."""
+        self.rebuild()
         LiveReloadHandler.reload_waiters()
 
     def app(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -111,7 +115,7 @@ def serve(root: Path, host: str, port: int) -> int:
     for folder in sorted(folders):
         if folder.is_dir():
             # delay "forever": we send the reload ourselves after each rebuild, so none is dropped.
-            server.watch(str(folder), preview.rebuild, delay="forever", ignore=_ignored)
+            server.watch(str(folder), preview.on_change, delay="forever", ignore=_ignored)
     print(f"serving {root / '_site'} at http://{host}:{port}/ (Ctrl-C stops)", file=sys.stderr)
     server.serve(host=host, port=port, debug=False, restart_delay=0)
     return 0
