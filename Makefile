@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 CHROMIUM := /usr/bin/chromium
+VNU := node_modules/vnu-jar/build/dist/vnu.jar
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: site build test lint golden clean
@@ -25,13 +26,17 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
 
+# The Nu HTML checker, run by the tests on every built page (needs Java, which the image has).
+$(VNU):
+	npm install --no-save --no-audit --no-fund --silent vnu-jar@26
+
 site: $(STAMP)
 	$(BIN)/site-gen serve
 
 build: $(STAMP)
 	$(BIN)/site-gen build
 
-test: $(TEST_STAMP) $(CHROMIUM)
+test: $(TEST_STAMP) $(CHROMIUM) $(VNU)
 	$(BIN)/ruff check site_gen tests
 	$(BIN)/python -m pytest
 
