@@ -35,11 +35,37 @@ _WORKSHOP = re.compile(r"\bworkshops?\b", re.I)
 # Order matters: Findings before the main conferences, journals before conferences that share words.
 TABLE: tuple[KnownVenue, ...] = (
     *(_findings(conference) for conference in ("ACL", "EMNLP", "NAACL", "EACL", "AACL")),
-    _venue("TACL", r"\btransactions of the association for computational linguistics\b", r"\bTrans\. Assoc\. Comput\. Linguistics\b", r"^TACL\b", journal=True),
-    _venue("CL", r"^(?:the )?computational linguistics\s*(?:journal)?\s*(?:[,(:]|\d|vol|$)", r"^Comput\. Linguistics\b", r"^CL\b", journal=True),
-    _venue("TKDE", r"\btransactions on knowledge and data engineering\b", r"\bTrans\. Knowl\. Data Eng\b", r"\bTKDE\b", journal=True),
-    _venue("TKDD", r"\btransactions on knowledge discovery from data\b", r"\bTrans\. Knowl\. Discov\. Data\b", r"\bTKDD\b", journal=True),
-    _venue("TOIS", r"\btransactions on information systems\b", r"\bACM Trans\. Inf\. Syst\b", r"\bTOIS\b", journal=True),
+    _venue(
+        "TACL",
+        r"\btransactions of the association for computational linguistics\b",
+        r"\bTrans\. Assoc\. Comput\. Linguistics\b",
+        r"^TACL\b",
+        journal=True,
+    ),
+    _venue(
+        "CL",
+        r"^(?:the )?computational linguistics\s*(?:journal)?\s*(?:[,(:]|\d|vol|$)",
+        r"^Comput\. Linguistics\b",
+        r"^CL\b",
+        journal=True,
+    ),
+    _venue(
+        "TKDE",
+        r"\btransactions on knowledge and data engineering\b",
+        r"\bTrans\. Knowl\. Data Eng\b",
+        r"\bTKDE\b",
+        journal=True,
+    ),
+    _venue(
+        "TKDD",
+        r"\btransactions on knowledge discovery from data\b",
+        r"\bTrans\. Knowl\. Discov\. Data\b",
+        r"\bTKDD\b",
+        journal=True,
+    ),
+    _venue(
+        "TOIS", r"\btransactions on information systems\b", r"\bACM Trans\. Inf\. Syst\b", r"\bTOIS\b", journal=True
+    ),
     _venue("VLDB J.", r"\bVLDB journal\b", r"\bVLDBJ\b", journal=True),
     _venue("arXiv", r"\barxiv\b", r"^corr\b", journal=True),
     _venue("EMNLP", r"\bempirical methods in natural language processing\b", r"\bEMNLP\b"),
@@ -52,7 +78,13 @@ TABLE: tuple[KnownVenue, ...] = (
         r"^(?:proceedings of )?(?:the )?ACL\b(?!\s+anthology)",
     ),
     _venue("COLING", r"\binternational conference on computational linguistics\b", r"\bCOLING\b"),
-    _venue("NeurIPS", r"\bneural information processing systems\b", r"\bNeural Inf\. Process\. Syst\b", r"\bNeurIPS\b", r"\bNIPS\b"),
+    _venue(
+        "NeurIPS",
+        r"\bneural information processing systems\b",
+        r"\bNeural Inf\. Process\. Syst\b",
+        r"\bNeurIPS\b",
+        r"\bNIPS\b",
+    ),
     _venue("ICML", r"\binternational conference on machine learning\b(?!\s+(?:and|for|in|&)\b)", r"\bICML\b"),
     _venue("ICLR", r"\binternational conference on learning representations\b", r"\bICLR\b"),
     _venue("ICWSM", r"\bweb and social media\b", r"\bICWSM\b"),
