@@ -41,7 +41,9 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--root", type=_root, default=Path.cwd(), help="folder holding content/ (default: .)")
     build_cmd.add_argument("--out", type=Path, help="output folder (default: ROOT/_site)")
     build_cmd.add_argument("--base-url", type=_base_url, help="absolute URL the site is published at")
-    build_cmd.add_argument("--jobs", type=int, default=1, help="rendering processes (default: 1)")
+    build_cmd.add_argument(
+        "--jobs", type=int, default=1, help="rendering processes (accepted; rendering is one process for now)"
+    )
 
     serve_cmd = commands.add_parser("serve", help="build, serve and rebuild on every change")
     serve_cmd.add_argument("--root", type=_root, default=Path.cwd())
