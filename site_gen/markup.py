@@ -7,8 +7,9 @@ import unicodedata
 
 from markdown_it import MarkdownIt
 
-# html off: raw HTML in content is shown as text, never passed through.
-_markdown = MarkdownIt("commonmark", {"html": False})
+# html off: raw HTML in content is shown as text, never passed through. linkify: abstracts copied
+# from the Anthology end in bare URLs ("code at https://github.com/..."), which readers expect to click.
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": True}).enable("linkify")
 
 # Letters that Unicode does not decompose into a base letter plus marks.
 _UNDECOMPOSED = str.maketrans(

@@ -1,13 +1,15 @@
-/* site-gen: the venue filter (?venue=SLUG, Back undoes it), search and the BibTeX copy button.
+/* site-gen: the venue filter (?venue=SLUG, Back undoes it), search (?q=) and the BibTeX copy button.
    Without JavaScript every paper shows and each venue control is a link to its venue page. */
 (function () {
   "use strict";
   var UNDECOMPOSED = { "ø": "o", "ł": "l", "ß": "ss", "ẞ": "ss", "æ": "ae", "œ": "oe", "đ": "d",
     "ð": "d", "þ": "th", "ı": "i", "ħ": "h", "ŋ": "n", "ĸ": "k", "ſ": "s" };
+  var MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
 
+  /* Lowercase, accents dropped, letters Unicode does not decompose spelled out: Łódź -> lodz. */
   function fold(text) {
     return text.toLowerCase().replace(/[øłßẞæœđðþıħŋĸſ]/g, function (c) { return UNDECOMPOSED[c]; })
-      .normalize("NFKD").replace(/[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g, "");
+      .normalize("NFKD").replace(MARKS, "");
   }
 
   function setUpList(list) {
@@ -15,25 +17,50 @@
     var sections = Array.prototype.slice.call(list.querySelectorAll("section"));
     var filters = Array.prototype.slice.call(document.querySelectorAll("[data-filter-venue], [data-filter-all]"));
     var search = document.querySelector('input[type="search"]');
+    var clear = document.querySelector("[data-clear]");
     var status = document.querySelector("[data-count]");
     var total = entries.length;
     var haystacks = null;
     var state = { venue: "", query: "" };
 
-    function venueFromAddress() {
-      return new URLSearchParams(window.location.search).get("venue") || "";
+    function readAddress() {
+      var params = new URLSearchParams(window.location.search);
+      state.venue = params.get("venue") || "";
+      state.query = params.get("q") || "";
+      if (search) { search.value = state.query; }
+    }
+
+    function address() {
+      var url = new URL(window.location.href);
+      var params = { venue: state.venue, q: state.query.trim() };
+      Object.keys(params).forEach(function (key) {
+        if (params[key]) { url.searchParams.set(key, params[key]); } else { url.searchParams.delete(key); }
+      });
+      return url.href;
+    }
+
+    function remember(push) {
+      try {
+        if (push) { window.history.pushState(null, "", address()); } else { window.history.replaceState(null, "", address()); }
+      } catch (e) { /* a browser that refuses history on file:// still filters */ }
+    }
+
+    function matcher() {
+      var words = fold(state.query).split(/\s+/).filter(Boolean);
+      if (words.length && !haystacks) {
+        haystacks = entries.map(function (entry) { return fold(entry.textContent); });
+      }
+      return function (i) {
+        return words.every(function (word) { return haystacks[i].indexOf(word) !== -1; });
+      };
     }
 
     function apply() {
-      var query = fold(state.query.trim());
-      if (query && !haystacks) {
-        haystacks = entries.map(function (e) { return fold(e.textContent); });
-      }
+      var matches = matcher();
       var shown = 0;
       entries.forEach(function (entry, i) {
-        var visible = (!state.venue || entry.getAttribute("data-venue") === state.venue) &&
-          (!query || haystacks[i].indexOf(query) !== -1);
-        entry.hidden = !visible;
+        var visible = (!state.venue || entry.getAttribute("data-venue") === state.venue) && matches(i);
+        if (entry.hidden === visible) { entry.hidden = !visible; }
         shown += visible ? 1 : 0;
       });
       sections.forEach(function (section) {
@@ -43,18 +70,11 @@
         var slug = control.getAttribute("data-filter-venue") || "";
         control.setAttribute("aria-pressed", String(slug === state.venue));
       });
+      if (clear) { clear.hidden = !state.venue && !state.query; }
       if (status) {
         status.textContent = shown === total ? total + (total === 1 ? " paper" : " papers")
           : shown + " of " + total + " papers";
       }
-    }
-
-    function choose(slug) {
-      state.venue = slug;
-      var url = new URL(window.location.href);
-      if (slug) { url.searchParams.set("venue", slug); } else { url.searchParams.delete("venue"); }
-      try { window.history.pushState({ venue: slug }, "", url.href); } catch (e) { /* some file:// setups refuse */ }
-      apply();
     }
 
     filters.forEach(function (control) {
@@ -63,18 +83,29 @@
         if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) { return; }
         event.preventDefault();
         var slug = control.getAttribute("data-filter-venue") || "";
-        choose(slug === state.venue ? "" : slug);
+        state.venue = slug === state.venue ? "" : slug;
+        remember(true);
+        apply();
       });
       control.addEventListener("keydown", function (event) {
         if (event.key === " ") { event.preventDefault(); control.click(); }
       });
     });
     if (search) {
-      search.addEventListener("input", function () { state.query = search.value; apply(); });
+      search.addEventListener("input", function () { state.query = search.value; remember(false); apply(); });
     }
-    window.addEventListener("popstate", function () { state.venue = venueFromAddress(); apply(); });
-    state.venue = venueFromAddress();
-    if (search && search.value) { state.query = search.value; }
+    if (clear) {
+      clear.addEventListener("click", function () {
+        var hadVenue = Boolean(state.venue);
+        state.venue = "";
+        state.query = "";
+        if (search) { search.value = ""; search.focus(); }
+        remember(hadVenue);
+        apply();
+      });
+    }
+    window.addEventListener("popstate", function () { readAddress(); apply(); });
+    readAddress();
     apply();
   }
 
@@ -93,8 +124,12 @@
       var ok = false;
       try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
       document.body.removeChild(area);
-      done(ok ? "Copied" : "Press Ctrl+C to copy");
-      if (!ok) { window.getSelection().selectAllChildren(source); }
+      if (ok) {
+        done("Copied");
+      } else {
+        window.getSelection().selectAllChildren(source);
+        done("Selected: press Ctrl+C to copy");
+      }
     }
     button.addEventListener("click", function () {
       var text = source.textContent;
