@@ -9,7 +9,7 @@ CHROMIUM := /usr/bin/chromium
 VNU := node_modules/vnu-jar/build/dist/vnu.jar
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: site build test lint golden clean
+.PHONY: site build test lint golden screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,9 @@ lint: $(TEST_STAMP)
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden refresh
+
+screenshots: $(TEST_STAMP) $(CHROMIUM)
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf _site .pytest_cache .ruff_cache .mypy_cache build *.egg-info

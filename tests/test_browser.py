@@ -150,3 +150,62 @@ def test_every_page_loads_without_failed_requests(page: Page, sites: dict[str, s
     ):
         page.goto(sites["repo"] + path, wait_until="networkidle")
         assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("system-ui") or path == "404.html"
+
+
+def test_clear_resets_search_and_venue(page: Page, sites: dict[str, str], problems: list[str]) -> None:
+    page.goto(sites["repo"] + "index.html?venue=findings-of-acl&q=llms")
+    expect(page.locator('input[type="search"]')).to_have_value("llms")
+    assert visible_venues(page) == ["findings-of-acl"] * 2
+    clear = page.get_by_role("button", name="Clear")
+    clear.click()
+    assert len(visible_venues(page)) == 12
+    expect(clear).to_be_hidden()
+    assert "venue=" not in page.url and "q=" not in page.url
+    expect(page.locator('input[type="search"]')).to_be_focused()
+
+
+def test_filters_work_by_keyboard_with_visible_focus(page: Page, sites: dict[str, str], problems: list[str]) -> None:
+    page.goto(sites["repo"] + "index.html")
+    control = page.locator('[data-filter-venue="acl"]')
+    control.focus()
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    page.keyboard.press("Space")
+    assert visible_venues(page) == ["acl"] * 3
+    page.keyboard.press("Enter")
+    assert len(visible_venues(page)) == 12
+
+
+def test_search_and_copy_work_from_file(page: Page, sites: dict[str, str], problems: list[str]) -> None:
+    page.goto(sites["mini_file"] + "index.html")
+    page.locator('input[type="search"]').fill("lodz")
+    assert visible_venues(page) == ["acl"]
+    page.goto(sites["repo_file"] + "papers/2024.acl-long.191/index.html")
+    page.get_by_role("button", name="Copy BibTeX").click()
+    expect(page.locator(".copy-status")).to_have_text("Copied")
+
+
+def test_owner_header_and_abstract_links(page: Page, sites: dict[str, str], problems: list[str]) -> None:
+    page.goto(sites["mini"] + "index.html")
+    expect(page.get_by_role("img", name="Photo of Zoë Müller")).to_be_visible()
+    for label in ("Email", "ORCID", "GitHub"):
+        expect(page.locator(".owner-links").get_by_role("link", name=label)).to_be_visible()
+    page.goto(sites["repo"] + "papers/2024.acl-long.191/index.html")
+    link = page.locator("section[aria-labelledby=abstract] a")
+    expect(link).to_have_attribute("href", "https://github.com/FlagOpen/FlagEmbedding")
+
+
+def test_phone_width_has_no_horizontal_scroll(browser: Browser, sites: dict[str, str]) -> None:
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    for path in ("index.html", "papers/2024.findings-acl.137/index.html"):
+        page.goto(sites["repo"] + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+    page.close()
+
+
+def test_print_shows_the_list_without_controls(page: Page, sites: dict[str, str]) -> None:
+    page.goto(sites["repo"] + "index.html")
+    page.emulate_media(media="print")
+    expect(page.locator(".finder")).to_be_hidden()
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator(".paper-links").first).to_be_hidden()
+    expect(page.locator("[data-paper]").first).to_be_visible()

@@ -1,0 +1,43 @@
+"""Screenshots of the default site for the README: index and a paper page, desktop, phone and dark.
+
+    python scripts/screenshots.py      (or: make screenshots)
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from site_gen.build import build
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "docs" / "screenshots"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PAGES = {"index": "index.html", "paper": "papers/2024.findings-acl.137/index.html"}
+VIEWS = {"desktop": ({"width": 1280, "height": 900}, "light"), "phone": ({"width": 360, "height": 780}, "light"),
+         "dark": ({"width": 1280, "height": 900}, "dark")}
+
+
+def main() -> None:
+    """Build the default content into a scratch folder and photograph it."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch, sync_playwright() as playwright:
+        site = Path(scratch) / "site"
+        build(REPO, site)
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for view, (viewport, scheme) in VIEWS.items():
+            page = browser.new_page(viewport=viewport, color_scheme=scheme)
+            for name, path in PAGES.items():
+                page.goto((site / path).as_uri())
+                target = OUT / f"{name}-{view}.png"
+                page.screenshot(path=target)
+                print(f"wrote {target.relative_to(REPO)}")
+            page.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
