@@ -78,6 +78,9 @@ def test_venue_filter_sets_the_address_and_back_undoes_it(
     page.go_back()
     assert len(visible_venues(page)) == 12
     assert "venue=" not in page.url
+    page.go_forward()
+    assert visible_venues(page) == ["findings-of-acl"] * 7
+    expect(control).to_have_attribute("aria-pressed", "true")
 
 
 def test_deep_link_applies_the_filter(page: Page, sites: dict[str, str], problems: list[str]) -> None:
