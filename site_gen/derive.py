@@ -71,8 +71,10 @@ def duplicate_errors(entries: list[Entry]) -> list[SiteError]:
         by_id[entry.id].append(entry)
     errors = []
     for entry_id, same in by_id.items():
-        places = [_place(entry.paper) for entry in same]
-        for here in places if len(same) > 1 else []:
+        if len(same) < 2:
+            continue
+        places = [_place(entry.paper) for entry in same]  # positions cost a compose: only for duplicates
+        for here in places:
             others = ", ".join(f"{p.path}:{p.line}:{p.col}" for p in places if p != here)
             message = f"duplicate id '{entry_id}', also used at {others}; give one of these papers its own 'id'"
             errors.append(SiteError(here.path, here.line, here.col, message))

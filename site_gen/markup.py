@@ -9,7 +9,10 @@ from markdown_it import MarkdownIt
 
 # html off: raw HTML in content is shown as text, never passed through. linkify: abstracts copied
 # from the Anthology end in bare URLs ("code at https://github.com/..."), which readers expect to click.
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": True}).enable("linkify")
+# linkify-it's scan is slow (most of a 10,000-paper build), so it runs only on text that may hold a link.
+_markdown = MarkdownIt("commonmark", {"html": False})
+_markdown_linkify = MarkdownIt("commonmark", {"html": False, "linkify": True}).enable("linkify")
+_MAYBE_LINK = re.compile(r"://|www\.|@", re.I)
 
 # Letters that Unicode does not decompose into a base letter plus marks.
 _UNDECOMPOSED = str.maketrans(
@@ -43,13 +46,9 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def markdown(text: str) -> str:
-    """Markdown to HTML, raw HTML escaped."""
-    return str(_markdown.render(text))
-
-
-def markdown_inline(text: str) -> str:
-    """Markdown to HTML without the enclosing paragraph."""
-    return str(_markdown.renderInline(text))
+    """Markdown to HTML, raw HTML escaped, bare URLs made links."""
+    renderer = _markdown_linkify if _MAYBE_LINK.search(text) else _markdown
+    return str(renderer.render(text))
 
 
 def fold(text: str) -> str:
