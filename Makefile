@@ -37,12 +37,12 @@ build: $(STAMP)
 	$(BIN)/site-gen build
 
 test: $(TEST_STAMP) $(CHROMIUM) $(VNU)
-	$(BIN)/ruff check site_gen tests
+	$(BIN)/ruff check site_gen tests bench scripts
 	$(BIN)/python -m pytest
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check site_gen tests
-	$(BIN)/ruff format --check site_gen tests
+	$(BIN)/ruff check site_gen tests bench scripts
+	$(BIN)/ruff format --check site_gen tests bench scripts
 	$(BIN)/mypy site_gen
 
 golden: $(STAMP)

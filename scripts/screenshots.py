@@ -1,6 +1,6 @@
 """Screenshots of the default site for the README: index and a paper page, desktop, phone and dark.
 
-    python scripts/screenshots.py      (or: make screenshots)
+python scripts/screenshots.py      (or: make screenshots)
 """
 
 from __future__ import annotations
@@ -14,11 +14,22 @@ from site_gen.build import build
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "docs" / "screenshots"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PAGES = {"index": "index.html", "paper": "papers/2024.findings-acl.137/index.html"}
-VIEWS = {"desktop": ({"width": 1280, "height": 900}, "light"), "phone": ({"width": 360, "height": 780}, "light"),
-         "dark": ({"width": 1280, "height": 900}, "dark")}
+VIEWS = {
+    "desktop": ({"width": 1280, "height": 900}, "light"),
+    "phone": ({"width": 360, "height": 780}, "light"),
+    "dark": ({"width": 1280, "height": 900}, "dark"),
+}
 
 
 def main() -> None:

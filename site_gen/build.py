@@ -1,26 +1,36 @@
-"""The build: load -> validate -> derive -> render -> write, each phase named and timed."""
+"""The build: load -> validate -> derive -> render -> write, each phase named and timed.
+
+`Builder` keeps what one build learnt (parsed files, validated papers, what each output was made
+from) so that the dev server's next build re-reads, re-renders and rewrites only what changed.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import time
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from site_gen.content import load
+from site_gen.content import Inputs, load, stamp_of
 from site_gen.derive import Catalog, derive
 from site_gen.errors import SiteErrors
-from site_gen.model import validate
-from site_gen.render import Templates, make_templates, render_site
-from site_gen.write import write_site
+from site_gen.model import PaperMemo, validate
+from site_gen.render import ENTRY_TEMPLATE, Recipe, Templates, Views, make_templates, plan
+from site_gen.write import write_changes, write_site
+
+# Past this many changed outputs (a template or site.yaml edit), stream a whole new folder instead.
+INCREMENTAL_LIMIT = 2000
 
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build did: papers, files and pages written, and the seconds each phase took."""
+    """What a build did: papers, pages and files in the site, files written, seconds per phase."""
 
     papers: int
-    files: int
     pages: int
+    files: int
+    written: int
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -45,35 +55,133 @@ class _Clock:
 
 @dataclass(frozen=True)
 class Prepared:
-    """The site ready to render: the catalog, the templates and the static files to copy."""
+    """The site ready to render: the inputs, the catalog and the templates."""
 
+    inputs: Inputs
     catalog: Catalog
     templates: Templates
-    static_files: dict[str, Path]
 
 
-def prepare(root: Path, base_url: str | None = None, clock: _Clock | None = None) -> Prepared:
-    """Load, validate and derive the content and compile the templates; raise every error found."""
-    clock = clock or _Clock()
-    inputs, errors = load(root)
-    clock.lap("load")
-    content, validation_errors = validate(inputs, base_url)
-    errors += validation_errors
-    clock.lap("validate")
-    catalog, derive_errors = derive(content) if content is not None else (None, [])
-    errors += derive_errors
-    clock.lap("derive")
-    templates = make_templates(inputs.template_dirs)
-    errors += templates.check()
-    if errors or catalog is None:
-        raise SiteErrors(errors)
-    return Prepared(catalog, templates, inputs.static_files)
+@dataclass(frozen=True)
+class Made:
+    """What one output was made from, and a digest of its bytes."""
+
+    key: Hashable
+    digest: bytes
+
+
+def _digest(data: bytes) -> bytes:
+    """A short digest of an output's bytes."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+class Builder:
+    """Builds ROOT into OUT; kept alive, its next build does only the work that changed."""
+
+    def __init__(self, root: Path, out: Path, base_url: str | None = None) -> None:
+        self.root, self.out, self.base_url = root.resolve(), out.resolve(), base_url
+        self._inputs: Inputs | None = None
+        self._memo = PaperMemo()
+        self._views: Views | None = None
+        self._made: dict[str, Made] = {}
+        self._static: dict[str, tuple[Path, tuple[int, int]]] = {}
+
+    def prepare(self, clock: _Clock | None = None) -> Prepared:
+        """Load, validate and derive the content and compile the templates; raise every error found."""
+        clock = clock or _Clock()
+        inputs, errors = load(self.root, self._inputs)
+        clock.lap("load")
+        content, validation_errors = validate(inputs, self.base_url, self._memo)
+        errors += validation_errors
+        clock.lap("validate")
+        catalog, derive_errors = derive(content) if content is not None else (None, [])
+        errors += derive_errors
+        clock.lap("derive")
+        templates = make_templates(inputs.template_dirs)
+        errors += templates.check()
+        if errors or catalog is None:
+            raise SiteErrors(errors)
+        self._inputs = inputs
+        return Prepared(inputs, catalog, templates)
+
+    def build(self) -> BuildReport:
+        """Build OUT; on any error raise SiteErrors and leave OUT as it was."""
+        clock = _Clock()
+        ready = self.prepare(clock)
+        views = self._views_for(ready)
+        views.keep_only(ready.catalog.entries)
+        recipes = plan(ready.catalog, ready.templates, views)
+        keys = _keys(recipes, ready.templates)
+        changed = [r for r in recipes if r.path not in self._made or self._made[r.path].key != keys[r.path]]
+        if self._made and self.out.is_dir() and len(changed) <= INCREMENTAL_LIMIT:
+            written = self._update(changed, keys, ready)
+        else:
+            written = self._write_all(recipes, keys, ready)
+        clock.lap("render+write")
+        pages = sum(r.path.endswith(".html") for r in recipes)
+        return BuildReport(len(ready.catalog.entries), pages, len(recipes) + len(self._static), written, clock.timings)
+
+    def _views_for(self, ready: Prepared) -> Views:
+        """The paper views of the last build, unless the site settings or the entry template changed."""
+        views = self._views
+        entry_print = ready.templates.fingerprint(ENTRY_TEMPLATE)
+        if views is None or views.site != ready.catalog.site or views.fingerprint != entry_print:
+            views = self._views = Views(ready.catalog.site, ready.templates)
+        return views
+
+    def _write_all(self, recipes: list[Recipe], keys: dict[str, Hashable], ready: Prepared) -> int:
+        """A whole new output folder, streamed and swapped in."""
+        self._made = {}
+        made: dict[str, Made] = {}
+
+        def outputs() -> Iterator[tuple[str, bytes]]:
+            for recipe in recipes:
+                data = recipe.make()
+                made[recipe.path] = Made(keys[recipe.path], _digest(data))
+                yield recipe.path, data
+
+        report = write_site(self.out, outputs(), ready.inputs.static_files)
+        self._made = made
+        self._static = _static_stamps(ready.inputs.static_files)
+        return report.files
+
+    def _update(self, changed: list[Recipe], keys: dict[str, Hashable], ready: Prepared) -> int:
+        """Render what changed (all of it before writing any of it), then rewrite only differing files."""
+        made = {r.path: r.make() for r in changed}
+        files = [(path, data) for path, data in made.items() if self._digest_of(path) != _digest(data)]
+        static = _static_stamps(ready.inputs.static_files)
+        copies = {rel: src for rel, (src, stamp) in static.items() if self._static.get(rel) != (src, stamp)}
+        removed = [p for p in self._made if p not in keys] + [p for p in self._static if p not in static]
+        written = write_changes(self.out, files, copies, removed)
+        for path, data in made.items():
+            self._made[path] = Made(keys[path], _digest(data))
+        for path in removed:
+            self._made.pop(path, None)
+        self._static = static
+        return written
+
+    def _digest_of(self, path: str) -> bytes | None:
+        """The digest of what is in OUT at PATH now, as far as this builder knows."""
+        known = self._made.get(path)
+        return known.digest if known else None
+
+
+def _keys(recipes: list[Recipe], templates: Templates) -> dict[str, Hashable]:
+    """Each output's full key: what it is made from plus the templates that make it."""
+    prints = {name: templates.fingerprint(name) for name in {r.template for r in recipes if r.template}}
+    return {r.path: (r.key, prints.get(r.template or "")) for r in recipes}
+
+
+def _static_stamps(static: dict[str, Path]) -> dict[str, tuple[Path, tuple[int, int]]]:
+    """Each static output's source file and its stamp."""
+    return {rel: (source, stamp_of(source)) for rel, source in static.items()}
 
 
 def build(root: Path, out: Path, base_url: str | None = None) -> BuildReport:
-    """Build ROOT's content into OUT; on any error raise SiteErrors and leave OUT untouched."""
-    clock = _Clock()
-    ready = prepare(root, base_url, clock)
-    written = write_site(out, render_site(ready.catalog, ready.templates), ready.static_files)
-    clock.lap("render+write")
-    return BuildReport(len(ready.catalog.entries), written.files, written.pages, clock.timings)
+    """Build ROOT's content into OUT from scratch."""
+    return Builder(root, out, base_url).build()
+
+
+def check(root: Path, base_url: str | None = None) -> Prepared:
+    """Everything a build checks, without writing anything."""
+    return Builder(root, root / "_site", base_url).prepare()

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from site_gen import __version__
-from site_gen.build import build, prepare
+from site_gen.build import build, check
 from site_gen.errors import SiteError, SiteErrors
 from site_gen.model import Invalid, base_url
 
@@ -88,7 +88,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """site-gen check."""
-    ready = prepare(args.root)
+    ready = check(args.root)
     if args.links:
         from site_gen.links import check_links
 

@@ -37,6 +37,7 @@ class YamlLoader(_BaseLoader):  # type: ignore[misc]
 
 GENERATOR_ROOT = Path(__file__).resolve().parent.parent
 KeyPath = tuple[str | int, ...]
+Stamp = tuple[int, int]  # (mtime in ns, size): a file whose stamp is unchanged is not read again
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Source:
     path: str
     text: str
     data: Any
+    stamp: Stamp = field(default=(0, 0), compare=False)
 
     @cached_property
     def _tree(self) -> yaml.Node | None:
@@ -75,6 +77,10 @@ class Inputs:
     pages: tuple[TextFile, ...]
     static_files: dict[str, Path] = field(default_factory=dict)
     template_dirs: tuple[Path, ...] = ()
+
+    def sources(self) -> list[Source]:
+        """site.yaml and every papers file that parsed."""
+        return ([self.site] if self.site else []) + list(self.papers)
 
 
 def _find_mark(node: yaml.Node | None, keys: KeyPath, at_key: bool) -> yaml.Mark:
@@ -114,13 +120,25 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[SiteError]]:
         return None, [SiteError(rel, line, col, "file is not UTF-8 text; save it as UTF-8")]
 
 
-def parse_yaml(path: Path, rel: str) -> tuple[Source | None, list[SiteError]]:
-    """One YAML file parsed with the C loader, or its syntax error located."""
+def stamp_of(path: Path) -> Stamp:
+    """A file's modification time and size."""
+    info = path.stat()
+    return info.st_mtime_ns, info.st_size
+
+
+def parse_yaml(
+    path: Path, rel: str, previous: dict[str, Source] | None = None
+) -> tuple[Source | None, list[SiteError]]:
+    """One YAML file parsed with the C loader (or the previous parse, if the file has not changed)."""
+    stamp = stamp_of(path)
+    known = (previous or {}).get(rel)
+    if known is not None and known.stamp == stamp:
+        return known, []
     text, errors = read_text(path, rel)
     if text is None:
         return None, errors
     try:
-        return Source(rel, text, yaml.load(text, Loader=YamlLoader)), []
+        return Source(rel, text, yaml.load(text, Loader=YamlLoader), stamp), []
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_error(rel, text, exc)]
     except yaml.YAMLError as exc:
@@ -187,35 +205,36 @@ def template_dirs(root: Path) -> tuple[Path, ...]:
     return tuple(unique)
 
 
-def load(root: Path) -> tuple[Inputs, list[SiteError]]:
-    """Read site.yaml, every paper file and every page under ROOT/content."""
+def load(root: Path, previous: Inputs | None = None) -> tuple[Inputs, list[SiteError]]:
+    """Read site.yaml, every paper file and every page under ROOT/content; reuse unchanged parses."""
     root = root.resolve()
+    known = {source.path: source for source in previous.sources()} if previous else {}
     errors: list[SiteError] = []
     for folder in ("content", "static", "templates"):
         errors += outside_symlinks(root, root / folder)
-    site, site_errors = _load_site(root)
-    papers, paper_errors = _load_papers(root)
+    site, site_errors = _load_site(root, known)
+    papers, paper_errors = _load_papers(root, known)
     pages, page_errors = _load_pages(root)
     errors += site_errors + paper_errors + page_errors
     inputs = Inputs(root, site, papers, pages, static_files(root), template_dirs(root))
     return inputs, errors
 
 
-def _load_site(root: Path) -> tuple[Source | None, list[SiteError]]:
+def _load_site(root: Path, known: dict[str, Source]) -> tuple[Source | None, list[SiteError]]:
     """content/site.yaml, which must exist."""
     path = root / "content" / "site.yaml"
     if not path.is_file():
         message = "content/site.yaml is missing; create it with at least title, base_url and author.name"
         return None, [SiteError("content/site.yaml", 1, 1, message)]
-    return parse_yaml(path, "content/site.yaml")
+    return parse_yaml(path, "content/site.yaml", known)
 
 
-def _load_papers(root: Path) -> tuple[tuple[Source, ...], list[SiteError]]:
+def _load_papers(root: Path, known: dict[str, Source]) -> tuple[tuple[Source, ...], list[SiteError]]:
     """Every content/papers/**/*.yaml (and .yml), in path order."""
     sources, errors = [], []
     for path in files_under(root / "content" / "papers"):
         if path.suffix in (".yaml", ".yml") and not path.is_symlink():
-            source, found = parse_yaml(path, path.relative_to(root).as_posix())
+            source, found = parse_yaml(path, path.relative_to(root).as_posix(), known)
             errors += found
             if source is not None:
                 sources.append(source)

@@ -76,5 +76,5 @@ def check_links(ready: Prepared) -> list[str]:
     """Build the prepared site into a scratch folder and crawl it."""
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "_site"
-        write_site(out, render_site(ready.catalog, ready.templates), ready.static_files)
+        write_site(out, render_site(ready.catalog, ready.templates), ready.inputs.static_files)
         return crawl(out)

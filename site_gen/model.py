@@ -6,7 +6,7 @@ import difflib
 import re
 import urllib.parse
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -117,6 +117,14 @@ class Paper:
     selected: bool = False
     tags: tuple[str, ...] = ()
     bibtex: str | None = None
+
+    def __hash__(self) -> int:
+        # Rebuilds look papers up in caches thousands of times: hash the fields once, not per lookup.
+        cached: int | None = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash(tuple(getattr(self, f.name) for f in fields(self)))
+            object.__setattr__(self, "_hash", cached)
+        return cached
 
 
 @dataclass(frozen=True)
@@ -519,6 +527,28 @@ def validate_papers(source: Source, spec: dict[str, Check]) -> tuple[list[Paper]
     return papers, errors
 
 
+class PaperMemo:
+    """Validated papers of files that have not changed since the last validation (for rebuilds)."""
+
+    def __init__(self) -> None:
+        self._static: frozenset[str] = frozenset()
+        self._done: dict[tuple[str, tuple[int, int]], tuple[list[Paper], list[SiteError]]] = {}
+
+    def papers(self, source: Source, spec: dict[str, Check], links: Links) -> tuple[list[Paper], list[SiteError]]:
+        """validate_papers, or its earlier result for the same file and the same static files."""
+        if links.static_files != self._static:  # a pdf may have appeared or gone: check every file again
+            self._static, self._done = links.static_files, {}
+        key = (source.path, source.stamp)
+        if key not in self._done or source.stamp == (0, 0):
+            self._done[key] = validate_papers(source, spec)
+        return self._done[key]
+
+    def keep_only(self, sources: Iterable[Source]) -> None:
+        """Forget files that are gone or changed."""
+        present = {(source.path, source.stamp) for source in sources}
+        self._done = {key: value for key, value in self._done.items() if key in present}
+
+
 # ---- pages ----
 
 
@@ -539,8 +569,11 @@ def validate_page(page: TextFile) -> tuple[Page | None, list[SiteError]]:
 # ---- everything ----
 
 
-def validate(inputs: Inputs, base_url_override: str | None = None) -> tuple[Content | None, list[SiteError]]:
+def validate(
+    inputs: Inputs, base_url_override: str | None = None, memo: PaperMemo | None = None
+) -> tuple[Content | None, list[SiteError]]:
     """The valid part of the content (None without a valid site.yaml) and every error found."""
+    memo = memo or PaperMemo()
     links = Links(inputs.static_files)
     errors: list[SiteError] = []
     site = None
@@ -549,9 +582,10 @@ def validate(inputs: Inputs, base_url_override: str | None = None) -> tuple[Cont
     spec = paper_spec(links)
     papers: list[Paper] = []
     for source in inputs.papers:
-        found, paper_errors = validate_papers(source, spec)
+        found, paper_errors = memo.papers(source, spec, links)
         papers += found
         errors += paper_errors
+    memo.keep_only(inputs.papers)
     pages = []
     for text_file in inputs.pages:
         page, page_errors = validate_page(text_file)

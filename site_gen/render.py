@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
 import json
 import re
 import traceback
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
 from markupsafe import Markup
 
 from site_gen import citations
-from site_gen.derive import Catalog, Entry
+from site_gen.derive import Catalog, Entry, VenueGroup
 from site_gen.errors import SiteError, SiteErrors
 from site_gen.markup import fold, markdown
 from site_gen.model import Link, Owner, Site
 
 LINK_LABELS = {"url": "Web", "code": "Code", "slides": "Slides", "video": "Video", "poster": "Poster", "data": "Data"}
 FEED_SIZE = 50
+ENTRY_TEMPLATE = "_paper.html"
 Output = tuple[str, bytes]
 
 
@@ -49,6 +53,13 @@ class Templates:
         except Exception as exc:  # a user's template can fail in any way; locate it, never hide it
             raise SiteErrors([self._runtime_error(name, exc)]) from None
 
+    def call(self, name: str, macro: Callable[..., str], *args: Any) -> Markup:
+        """Call a template macro; any failure becomes an error at the template line."""
+        try:
+            return Markup(macro(*args))
+        except Exception as exc:  # a user's template can fail in any way; locate it, never hide it
+            raise SiteErrors([self._runtime_error(name, exc)]) from None
+
     def _syntax_error(self, exc: jinja2.TemplateSyntaxError) -> SiteError:
         """A syntax error at its template line."""
         return SiteError(self.display(exc.filename), exc.lineno or 1, 1, f"template syntax error: {exc.message}")
@@ -60,6 +71,20 @@ class Templates:
             if any(Path(frame.filename).is_relative_to(folder) for folder in self.dirs):
                 path, line = self.display(frame.filename), frame.lineno or 1
         return SiteError(path, line, 1, f"template error: {exc}")
+
+    def fingerprint(self, name: str) -> str:
+        """A digest of the template and every template it extends, includes or imports."""
+        digest, seen, todo = hashlib.sha256(), set(), [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            source = self.env.loader.get_source(self.env, current)[0] if self.env.loader else ""
+            digest.update(f"{current}\0{source}\0".encode())
+            referenced = jinja2.meta.find_referenced_templates(self.env.parse(source))
+            todo += sorted(ref for ref in referenced if ref is not None)
+        return digest.hexdigest()
 
     def check(self) -> list[SiteError]:
         """Compile every template, reporting every syntax error."""
@@ -187,6 +212,76 @@ def json_ld(view: dict[str, Any], entry: Entry) -> dict[str, Any]:
     return data
 
 
+@dataclass(frozen=True)
+class Recipe:
+    """One output file: where it goes, everything it depends on (`key`, compared with ==), and how to make it."""
+
+    path: str
+    key: Hashable
+    template: str | None
+    make: Callable[[], bytes]
+
+
+class Views:
+    """Template views of papers and their list entries, made once per paper and kept across rebuilds.
+
+    A list entry (templates/_paper.html `entry`) is rendered once per paper and folder depth, so a
+    10,000-paper index is joined from cached pieces instead of re-running the macro for every paper.
+    Valid while the site settings and _paper.html stay the same (the builder makes new Views then).
+    """
+
+    def __init__(self, site: Site, templates: Templates) -> None:
+        self.site = site
+        self.fingerprint = templates.fingerprint(ENTRY_TEMPLATE)
+        self._entry_macro = templates.env.get_template(ENTRY_TEMPLATE).module.entry  # type: ignore[attr-defined]
+        self._templates = templates
+        self._mine = owner_names(site.author)
+        self._made: dict[Entry, dict[str, Any]] = {}
+        self._entries: dict[tuple[Entry, str], Markup] = {}
+        self._bibtex: dict[Entry, str] = {}
+        self._csl: dict[Entry, str] = {}
+
+    def __call__(self, entry: Entry) -> dict[str, Any]:
+        """The view of one placed paper."""
+        view = self._made.get(entry)
+        if view is None:
+            view = self._made[entry] = paper_view(entry, self.site, self._mine)
+        return view
+
+    def entry_html(self, entry: Entry, root: str) -> Markup:
+        """One paper's list entry, for a page ROOT away from the site root."""
+        html_text = self._entries.get((entry, root))
+        if html_text is None:
+            html_text = self._templates.call(ENTRY_TEMPLATE, self._entry_macro, self(entry), root)
+            self._entries[(entry, root)] = html_text
+        return html_text
+
+    def bibtex(self, entry: Entry) -> str:
+        """One paper's BibTeX entry."""
+        found = self._bibtex.get(entry)
+        if found is None:
+            found = self._bibtex[entry] = citations.bibtex(entry)
+        return found
+
+    def csl_json(self, entry: Entry) -> str:
+        """One paper as a line of CSL-JSON."""
+        found = self._csl.get(entry)
+        if found is None:
+            found = json.dumps(citations.csl_item(entry), ensure_ascii=False, sort_keys=True)
+            self._csl[entry] = found
+        return found
+
+    def keep_only(self, entries: Collection[Entry]) -> None:
+        """Forget papers that are no longer on the site, once edits have left many behind."""
+        if len(self._made) <= 2 * len(entries) + 100:
+            return
+        present = set(entries)
+        self._made = {entry: view for entry, view in self._made.items() if entry in present}
+        self._entries = {key: value for key, value in self._entries.items() if key[0] in present}
+        self._bibtex = {entry: text for entry, text in self._bibtex.items() if entry in present}
+        self._csl = {entry: text for entry, text in self._csl.items() if entry in present}
+
+
 def layout(catalog: Catalog, root: str) -> dict[str, Any]:
     """The context every HTML page shares."""
     site = catalog.site
@@ -199,26 +294,40 @@ def layout(catalog: Catalog, root: str) -> dict[str, Any]:
     }
 
 
+def plan(catalog: Catalog, templates: Templates, views: Views) -> list[Recipe]:
+    """A recipe for every output file, in a fixed order."""
+    return [
+        _index(catalog, templates, views),
+        *_papers(catalog, templates, views),
+        *_venues(catalog, templates, views),
+        *_pages(catalog, templates),
+        *_site_files(catalog, templates, views),
+    ]
+
+
 def render_site(catalog: Catalog, templates: Templates) -> Iterator[Output]:
-    """Every output file, rendered one by one (so the writer can stream them to disk)."""
-    site = catalog.site
-    mine = owner_names(site.author)
-    views = {entry.id: paper_view(entry, site, mine) for entry in catalog.entries}
-    yield from _index(catalog, templates, views)
-    yield from _papers(catalog, templates, views)
-    yield from _venues(catalog, templates, views)
-    yield from _pages(catalog, templates)
-    yield from _site_files(catalog, templates, views)
+    """Every output file, made one by one (so the writer can stream them to disk)."""
+    for recipe in plan(catalog, templates, Views(catalog.site, templates)):
+        yield recipe.path, recipe.make()
 
 
-def _index(catalog: Catalog, templates: Templates, views: dict[str, dict[str, Any]]) -> Iterator[Output]:
+def _html(templates: Templates, name: str, **context: Any) -> Callable[[], bytes]:
+    """A deferred rendering of one HTML or XML template."""
+    return lambda: templates.render(name, **context).encode()
+
+
+def _joined(pieces: Iterable[Markup]) -> Markup:
+    """Rendered entries as one piece of markup (one join instead of a template loop over thousands)."""
+    return Markup("\n".join(pieces))
+
+
+def _index(catalog: Catalog, templates: Templates, views: Views) -> Recipe:
     """index.html: every paper by year, the venue filter and the search box."""
     owner = catalog.site.author
-    yield (
-        "index.html",
-        templates.render(
-            "index.html",
-            **layout(catalog, ""),
+
+    def context() -> dict[str, Any]:
+        return dict(
+            layout(catalog, ""),
             owner={
                 "name": owner.name,
                 "affiliation": owner.affiliation,
@@ -226,99 +335,151 @@ def _index(catalog: Catalog, templates: Templates, views: dict[str, dict[str, An
                 "bio": Markup(markdown(owner.bio)) if owner.bio else None,
                 "links": [{"label": link.label, "link": link.link} for link in owner.links],
             },
-            years=[{"year": group.year, "papers": [views[e.id] for e in group.entries]} for group in catalog.years],
+            years=[
+                {"year": g.year, "entries": _joined(views.entry_html(e, "") for e in g.entries)} for g in catalog.years
+            ],
             venues=[{"name": g.venue.name, "slug": g.venue.slug, "count": len(g.entries)} for g in catalog.venues],
             total=len(catalog.entries),
-        ).encode(),
-    )
+        )
+
+    key = ("index", catalog.site, catalog.pages, catalog.entries)
+    return Recipe("index.html", key, "index.html", lambda: templates.render("index.html", **context()).encode())
 
 
-def _papers(catalog: Catalog, templates: Templates, views: dict[str, dict[str, Any]]) -> Iterator[Output]:
+def _papers(catalog: Catalog, templates: Templates, views: Views) -> Iterator[Recipe]:
     """papers/ID/index.html and papers/ID/ID.bib for every paper."""
     entries = catalog.entries
-    base = layout(catalog, "../../")
     for i, entry in enumerate(entries):
-        view = views[entry.id]
-        bib = citations.bibtex(entry)
-        yield (
+        previous = entries[i - 1] if i > 0 else None
+        following = entries[i + 1] if i + 1 < len(entries) else None
+        key = ("paper", catalog.site, catalog.pages, entry, previous, following)
+        yield Recipe(
             f"papers/{entry.id}/index.html",
-            templates.render(
-                "paper.html",
-                **base,
-                paper=view,
-                bibtex=bib,
-                citation=citations.plain_citation(entry),
-                meta=highwire(view, entry, catalog.site.base_url),
-                json_ld=json_ld(view, entry),
-                previous=views[entries[i - 1].id] if i > 0 else None,
-                next=views[entries[i + 1].id] if i + 1 < len(entries) else None,
-            ).encode(),
+            key,
+            "paper.html",
+            functools.partial(_paper_page, catalog, templates, views, entry, previous, following),
         )
-        yield f"papers/{entry.id}/{entry.id}.bib", bib.encode()
+        bib_key = ("bib", entry)
+        yield Recipe(f"papers/{entry.id}/{entry.id}.bib", bib_key, None, functools.partial(_bib_file, views, entry))
 
 
-def _venues(catalog: Catalog, templates: Templates, views: dict[str, dict[str, Any]]) -> Iterator[Output]:
+def _bib_file(views: Views, entry: Entry) -> bytes:
+    """papers/ID/ID.bib."""
+    return views.bibtex(entry).encode()
+
+
+def _paper_page(
+    catalog: Catalog, templates: Templates, views: Views, entry: Entry, previous: Entry | None, following: Entry | None
+) -> bytes:
+    """One paper's page."""
+    view = views(entry)
+    return templates.render(
+        "paper.html",
+        **layout(catalog, "../../"),
+        paper=view,
+        bibtex=views.bibtex(entry),
+        citation=citations.plain_citation(entry),
+        meta=highwire(view, entry, catalog.site.base_url),
+        json_ld=json_ld(view, entry),
+        previous=views(previous) if previous else None,
+        next=views(following) if following else None,
+    ).encode()
+
+
+def _venues(catalog: Catalog, templates: Templates, views: Views) -> Iterator[Recipe]:
     """venues/SLUG/index.html: one venue group's papers by year, no JavaScript needed."""
-    base = layout(catalog, "../../")
     for group in catalog.venues:
-        years: dict[int, list[dict[str, Any]]] = {}
-        for entry in group.entries:
-            years.setdefault(entry.paper.year, []).append(views[entry.id])
-        yield (
+        key = ("venue", catalog.site, catalog.pages, group)
+        yield Recipe(
             f"venues/{group.venue.slug}/index.html",
-            templates.render(
-                "venue.html",
-                **base,
-                venue={"name": group.venue.name, "slug": group.venue.slug},
-                years=[{"year": y, "papers": papers} for y, papers in years.items()],
-                total=len(group.entries),
-            ).encode(),
+            key,
+            "venue.html",
+            functools.partial(_venue_page, catalog, templates, views, group),
         )
 
 
-def _pages(catalog: Catalog, templates: Templates) -> Iterator[Output]:
+def _venue_page(catalog: Catalog, templates: Templates, views: Views, group: VenueGroup) -> bytes:
+    """One venue group's page."""
+    years: dict[int, list[Markup]] = {}
+    for entry in group.entries:
+        years.setdefault(entry.paper.year, []).append(views.entry_html(entry, "../../"))
+    return templates.render(
+        "venue.html",
+        **layout(catalog, "../../"),
+        venue={"name": group.venue.name, "slug": group.venue.slug},
+        years=[{"year": y, "entries": _joined(entries)} for y, entries in years.items()],
+        total=len(group.entries),
+    ).encode()
+
+
+def _pages(catalog: Catalog, templates: Templates) -> Iterator[Recipe]:
     """SLUG/index.html for every content/pages/SLUG.md."""
-    base = layout(catalog, "../")
     for page in catalog.pages:
-        yield (
+        context = {"title": page.title, "body": Markup(markdown(page.body))}
+        yield Recipe(
             f"{page.slug}/index.html",
-            templates.render(
-                "page.html", **base, page={"title": page.title, "body": Markup(markdown(page.body))}
-            ).encode(),
+            ("page", catalog.site, catalog.pages),
+            "page.html",
+            _html(templates, "page.html", **layout(catalog, "../"), page=context),
         )
 
 
-def _site_files(catalog: Catalog, templates: Templates, views: dict[str, dict[str, Any]]) -> Iterator[Output]:
+def _bibliography(views: Views, entries: tuple[Entry, ...]) -> bytes:
+    """publications.bib: every paper's BibTeX."""
+    return "\n".join(views.bibtex(e) for e in entries).encode()
+
+
+def _csl_json(views: Views, entries: tuple[Entry, ...]) -> bytes:
+    """publications.json: every paper as CSL-JSON, one paper per line."""
+    return ("[\n" + ",\n".join(views.csl_json(e) for e in entries) + "\n]\n").encode()
+
+
+def _site_files(catalog: Catalog, templates: Templates, views: Views) -> Iterator[Recipe]:
     """The bibliography, CSL-JSON, feed, sitemap, robots.txt, 404 page and GitHub Pages markers."""
-    site = catalog.site
-    entries = catalog.entries
-    yield "publications.bib", "\n".join(citations.bibtex(e) for e in entries).encode()
-    csl = [citations.csl_item(e) for e in entries]
-    yield "publications.json", (json.dumps(csl, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
-    newest = [views[e.id] for e in entries[:FEED_SIZE]]
-    yield (
-        "feed.xml",
-        templates.render(
-            "feed.xml",
-            site_title=site.title,
-            base_url=site.base_url,
-            owner_name=site.author.name,
-            papers=newest,
-            updated=newest[0]["timestamp"] if newest else "1970-01-01T00:00:00Z",
-        ).encode(),
-    )
-    urls = (
+    site, entries = catalog.site, catalog.entries
+    yield Recipe("publications.bib", ("bib", entries), None, functools.partial(_bibliography, views, entries))
+    yield Recipe("publications.json", ("csl", entries), None, functools.partial(_csl_json, views, entries))
+    newest = entries[:FEED_SIZE]
+    yield Recipe("feed.xml", ("feed", site, newest), "feed.xml", lambda: _feed(catalog, templates, views, newest))
+    paths = (
         [""]
         + [f"papers/{e.id}/" for e in entries]
         + [f"venues/{g.venue.slug}/" for g in catalog.venues]
         + [f"{p.slug}/" for p in catalog.pages]
     )
-    yield "sitemap.xml", templates.render("sitemap.xml", base_url=site.base_url, paths=urls).encode()
-    yield "robots.txt", f"User-agent: *\nAllow: /\nSitemap: {site.base_url}sitemap.xml\n".encode()
-    yield "404.html", templates.render("404.html", **layout(catalog, ""), base_path=_url_path(site.base_url)).encode()
-    yield ".nojekyll", b""
+    yield Recipe(
+        "sitemap.xml",
+        ("sitemap", site.base_url, tuple(paths)),
+        "sitemap.xml",
+        _html(templates, "sitemap.xml", base_url=site.base_url, paths=paths),
+    )
+    robots = f"User-agent: *\nAllow: /\nSitemap: {site.base_url}sitemap.xml\n".encode()
+    yield Recipe("robots.txt", ("robots", robots), None, lambda: robots)
+    yield Recipe(
+        "404.html",
+        ("404", site, catalog.pages),
+        "404.html",
+        _html(templates, "404.html", **layout(catalog, ""), base_path=_url_path(site.base_url)),
+    )
+    yield Recipe(".nojekyll", ("nojekyll",), None, lambda: b"")
     if site.domain:
-        yield "CNAME", f"{site.domain}\n".encode()
+        cname = f"{site.domain}\n".encode()
+        yield Recipe("CNAME", ("cname", cname), None, lambda: cname)
+
+
+def _feed(catalog: Catalog, templates: Templates, views: Views, newest: tuple[Entry, ...]) -> bytes:
+    """feed.xml: the newest papers as an Atom feed."""
+    site = catalog.site
+    papers = [views(e) for e in newest]
+    updated = papers[0]["timestamp"] if papers else "1970-01-01T00:00:00Z"
+    return templates.render(
+        "feed.xml",
+        site_title=site.title,
+        base_url=site.base_url,
+        owner_name=site.author.name,
+        papers=papers,
+        updated=updated,
+    ).encode()
 
 
 def _url_path(url: str) -> str:

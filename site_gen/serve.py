@@ -16,7 +16,7 @@ from typing import Any
 from livereload import Server
 from livereload.handlers import LiveReloadHandler
 
-from site_gen.build import build
+from site_gen.build import Builder
 from site_gen.content import GENERATOR_ROOT
 from site_gen.errors import SiteError, SiteErrors
 
@@ -28,14 +28,15 @@ class Preview:
     """The state of the preview: where the last good site is, and the errors of the last failed rebuild."""
 
     def __init__(self, root: Path, out: Path) -> None:
-        self.root, self.out = root, out
+        self.out = out
+        self.builder = Builder(root, out)
         self.errors: list[SiteError] = []
 
     def rebuild(self) -> None:
         """Build; on errors keep the last good site and remember the errors. Never raises."""
         started = time.perf_counter()
         try:
-            report = build(self.root, self.out)
+            report = self.builder.build()
         except SiteErrors as exc:
             self.errors = exc.errors
             for error in exc.errors:
@@ -43,7 +44,8 @@ class Preview:
             print(f"rebuild failed: {len(exc.errors)} error(s); still serving the last good site", file=sys.stderr)
         else:
             self.errors = []
-            print(f"rebuilt {report.papers} papers in {time.perf_counter() - started:.3f} s", file=sys.stderr)
+            seconds = time.perf_counter() - started
+            print(f"built {report.papers} papers: {report.written} files written in {seconds:.3f} s", file=sys.stderr)
 
     def on_change(self) -> None:
         """Rebuild and reload every open page, whether the rebuild worked (the site) or not (the errors)."""

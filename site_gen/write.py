@@ -87,3 +87,37 @@ def _swap(staging: Path, out: Path) -> None:
     out.rename(old)
     staging.rename(out)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def replace_file(target: Path, data: bytes) -> None:
+    """Write one file so a reader sees the old bytes or the new ones, never half of them."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{STAGING_PREFIX}{os.getpid()}")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+
+
+def remove_file(out: Path, rel: str) -> None:
+    """Delete one output file and any folders it leaves empty."""
+    target = out / rel
+    target.unlink(missing_ok=True)
+    for folder in target.parents:
+        if folder == out or not folder.is_relative_to(out) or any(folder.iterdir()):
+            break
+        folder.rmdir()
+
+
+def write_changes(
+    out: Path, files: Iterable[tuple[str, bytes]], static: dict[str, Path], removed: Iterable[str]
+) -> int:
+    """Update OUT in place: changed files replaced one by one, static files copied, gone files deleted."""
+    count = 0
+    for rel, data in files:
+        replace_file(out / rel, data)
+        count += 1
+    for rel, source in sorted(static.items()):
+        replace_file(out / rel, source.read_bytes())
+        count += 1
+    for rel in sorted(removed):
+        remove_file(out, rel)
+    return count
