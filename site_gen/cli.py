@@ -49,6 +49,7 @@ def parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--root", type=_root, default=Path.cwd())
     serve_cmd.add_argument("--host", default="127.0.0.1")
     serve_cmd.add_argument("--port", type=int, default=8000)
+    serve_cmd.add_argument("--open", action="store_true", help="open the site in a web browser")
 
     check_cmd = commands.add_parser("check", help="validate the content without writing a site")
     check_cmd.add_argument("--root", type=_root, default=Path.cwd())
@@ -105,7 +106,7 @@ def run_serve(args: argparse.Namespace) -> int:
     """site-gen serve."""
     from site_gen.serve import serve
 
-    return serve(args.root, args.host, args.port)
+    return serve(args.root, args.host, args.port, open_browser=args.open)
 
 
 def run_import(args: argparse.Namespace) -> int:

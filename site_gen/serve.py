@@ -15,12 +15,14 @@ from typing import Any
 
 from livereload import Server
 from livereload.handlers import LiveReloadHandler
+from tornado.ioloop import IOLoop
 
 from site_gen.build import Builder
 from site_gen.content import GENERATOR_ROOT
 from site_gen.errors import SiteError, SiteErrors
 
 WATCHED = ("content", "templates", "static")
+BURST_SECONDS = 0.05  # changes seen in one poll, or within this much of each other, make one rebuild
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload")
 
 
@@ -31,6 +33,7 @@ class Preview:
         self.out = out
         self.builder = Builder(root, out)
         self.errors: list[SiteError] = []
+        self._scheduled = False
 
     def rebuild(self) -> None:
         """Build; on errors keep the last good site and remember the errors. Never raises."""
@@ -48,8 +51,16 @@ class Preview:
             print(f"built {report.papers} papers: {report.written} files written in {seconds:.3f} s", file=sys.stderr)
 
     def on_change(self) -> None:
+        """A watched file changed: schedule one rebuild for the whole burst of changes."""
+        if not self._scheduled:
+            self._scheduled = True
+            IOLoop.current().call_later(BURST_SECONDS, self._rebuild_and_reload)
+
+    def _rebuild_and_reload(self) -> None:
         """Rebuild and reload every open page, whether the rebuild worked (the site) or not (the errors)."""
+        self._scheduled = False
         self.rebuild()
+        # Sent here rather than by livereload, which drops a reload within 3 s of the previous one.
         LiveReloadHandler.reload_waiters()
 
     def app(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -105,7 +116,7 @@ def port_free(host: str, port: int) -> bool:
     return True
 
 
-def serve(root: Path, host: str, port: int) -> int:
+def serve(root: Path, host: str, port: int, open_browser: bool = False) -> int:
     """Build, then serve ROOT/_site at http://HOST:PORT/ until Ctrl-C."""
     if not port_free(host, port):
         print(f"site-gen: error: port {port} is already in use; try --port {port + 1}", file=sys.stderr)
@@ -119,5 +130,5 @@ def serve(root: Path, host: str, port: int) -> int:
             # delay "forever": we send the reload ourselves after each rebuild, so none is dropped.
             server.watch(str(folder), preview.on_change, delay="forever", ignore=_ignored)
     print(f"serving {root / '_site'} at http://{host}:{port}/ (Ctrl-C stops)", file=sys.stderr)
-    server.serve(host=host, port=port, debug=False, restart_delay=0)
+    server.serve(host=host, port=port, debug=False, restart_delay=0, open_url_delay=0.5 if open_browser else None)
     return 0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import http.client
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -13,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page, expect
 
 from tests.conftest import SITES
 
@@ -103,3 +106,70 @@ def test_port_in_use_is_a_one_line_error(tmp_path: Path) -> None:
         )
     assert result.returncode == 2
     assert result.stderr == f"site-gen: error: port {port} is already in use; try --port {port + 1}\n"
+
+
+def wait_for_live_reload(page: Page) -> None:
+    """The page has loaded livereload.js and connected to the preview."""
+    page.wait_for_function(
+        "window.LiveReload && window.LiveReload.connector && window.LiveReload.connector._connectionDesired"
+    )
+    page.wait_for_timeout(500)
+
+
+def test_browser_follows_every_save_and_shows_errors_where_the_author_looks(
+    page: Page, preview: tuple[Path, str]
+) -> None:
+    root, url = preview
+    paper = root / "content" / "papers" / "older.yaml"
+    original = paper.read_text(encoding="utf-8")
+    page.goto(url)
+    wait_for_live_reload(page)
+    paper.write_text(original.replace("Knowledge Graphs", "Knowledge Hypergraphs"), encoding="utf-8")
+    expect(page.get_by_role("link", name="Knowledge Hypergraphs for Recommendation")).to_be_visible(timeout=10_000)
+
+    wait_for_live_reload(page)
+    paper.write_text(original.replace("Knowledge Graphs", "First Save"), encoding="utf-8")
+    expect(page.get_by_role("link", name="First Save for Recommendation")).to_be_visible(timeout=10_000)
+    time.sleep(1)
+    paper.write_text(original.replace("Knowledge Graphs", "Second Save"), encoding="utf-8")
+    expect(page.get_by_role("link", name="Second Save for Recommendation")).to_be_visible(timeout=10_000)
+
+    wait_for_live_reload(page)
+    paper.write_text(original.replace("authors:", "authrs:"), encoding="utf-8")
+    expect(page.locator(".errors")).to_contain_text(
+        "content/papers/older.yaml:2:1: error: unknown key 'authrs' — did you mean 'authors'?", timeout=10_000
+    )
+
+    wait_for_live_reload(page)
+    paper.write_text(original, encoding="utf-8")
+    expect(page.get_by_role("link", name="Knowledge Graphs for Recommendation")).to_be_visible(timeout=10_000)
+
+
+def test_nothing_outside_the_output_folder_is_served(preview: tuple[Path, str]) -> None:
+    root, url = preview
+    (root / "secret.txt").write_text("not for the web", encoding="utf-8")
+    host, port = url.split("//")[1].rstrip("/").split(":")
+    for path in ("/../secret.txt", "/..%2fsecret.txt", "/%2e%2e/secret.txt", "/../content/site.yaml"):
+        connection = http.client.HTTPConnection(host, int(port), timeout=5)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read().decode()
+        assert response.status == 404 and "not for the web" not in body and "base_url" not in body, path
+        connection.close()
+
+
+def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "minimal", root)
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "site_gen", "serve", "--root", str(root), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    wait_for(lambda: fetch(f"http://127.0.0.1:{port}/")[0] == 200)
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=10)
+    assert "Traceback" not in output
+    assert process.returncode in (0, 130)
