@@ -16,7 +16,7 @@ from site_gen.content import Inputs, load, stamp_of
 from site_gen.derive import Catalog, derive
 from site_gen.errors import SiteErrors
 from site_gen.model import PaperMemo, validate
-from site_gen.render import ENTRY_TEMPLATE, Recipe, Templates, Views, make_templates, plan
+from site_gen.render import ENTRY_TEMPLATE, Recipe, Templates, Views, make_templates, plan, template_files
 from site_gen.write import write_changes, write_site
 
 # Past this many changed outputs (a template or site.yaml edit), stream a whole new folder instead.
@@ -85,6 +85,7 @@ class Builder:
         self._views: Views | None = None
         self._made: dict[str, Made] = {}
         self._static: dict[str, tuple[Path, tuple[int, int]]] = {}
+        self._templates: Templates | None = None
 
     def prepare(self, clock: _Clock | None = None) -> Prepared:
         """Load, validate and derive the content and compile the templates; raise every error found."""
@@ -97,12 +98,19 @@ class Builder:
         catalog, derive_errors = derive(content) if content is not None else (None, [])
         errors += derive_errors
         clock.lap("derive")
-        templates = make_templates(inputs.template_dirs)
+        templates = self._templates_for(inputs)
         errors += templates.check()
         if errors or catalog is None:
             raise SiteErrors(errors)
         self._inputs = inputs
         return Prepared(inputs, catalog, templates)
+
+    def _templates_for(self, inputs: Inputs) -> Templates:
+        """The Jinja environment of the last build (it reloads edited files itself) unless files came or went."""
+        known = self._templates
+        if known is None or known.dirs != inputs.template_dirs or known.files != template_files(inputs.template_dirs):
+            known = self._templates = make_templates(inputs.template_dirs)
+        return known
 
     def build(self) -> BuildReport:
         """Build OUT; on any error raise SiteErrors and leave OUT as it was."""

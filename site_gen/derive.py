@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from site_gen.errors import SiteError
 from site_gen.markup import slugify
-from site_gen.model import Content, Page, Paper, Site
+from site_gen.model import Content, Page, Paper, Site, hash_once
 from site_gen.venues import Venue, venue_group
 
 ID_TITLE_WORDS = 5
@@ -21,6 +21,8 @@ class Entry:
     id: str
     paper: Paper
     venue: Venue
+
+    __hash__ = hash_once
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,15 @@ class Site:
     venues: tuple[VenueRule, ...] = ()
 
 
+def hash_once(record: Any) -> int:
+    """A frozen dataclass's hash, computed on first use and kept (rebuilds look records up thousands of times)."""
+    cached: int | None = record.__dict__.get("_hash")
+    if cached is None:
+        cached = hash(tuple(getattr(record, f.name) for f in fields(record)))
+        object.__setattr__(record, "_hash", cached)
+    return cached
+
+
 @dataclass(frozen=True)
 class Paper:
     """One paper as written, validated; its id may still have to be derived."""
@@ -118,13 +127,7 @@ class Paper:
     tags: tuple[str, ...] = ()
     bibtex: str | None = None
 
-    def __hash__(self) -> int:
-        # Rebuilds look papers up in caches thousands of times: hash the fields once, not per lookup.
-        cached: int | None = self.__dict__.get("_hash")
-        if cached is None:
-            cached = hash(tuple(getattr(self, f.name) for f in fields(self)))
-            object.__setattr__(self, "_hash", cached)
-        return cached
+    __hash__ = hash_once
 
 
 @dataclass(frozen=True)

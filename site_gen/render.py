@@ -10,7 +10,7 @@ import re
 import traceback
 import urllib.parse
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,8 @@ class Templates:
 
     env: jinja2.Environment
     dirs: tuple[Path, ...]
+    files: tuple[str, ...]
+    _references: dict[str, list[str]] = field(default_factory=dict, compare=False)
 
     def display(self, filename: str | None) -> str:
         """A template file as the user sees it: templates/NAME."""
@@ -82,9 +84,16 @@ class Templates:
             seen.add(current)
             source = self.env.loader.get_source(self.env, current)[0] if self.env.loader else ""
             digest.update(f"{current}\0{source}\0".encode())
-            referenced = jinja2.meta.find_referenced_templates(self.env.parse(source))
-            todo += sorted(ref for ref in referenced if ref is not None)
+            todo += self._referenced(source)
         return digest.hexdigest()
+
+    def _referenced(self, source: str) -> list[str]:
+        """The templates a template source extends, includes or imports (parsed once per source)."""
+        found = self._references.get(source)
+        if found is None:
+            names = jinja2.meta.find_referenced_templates(self.env.parse(source))
+            found = self._references[source] = sorted(name for name in names if name is not None)
+        return found
 
     def check(self) -> list[SiteError]:
         """Compile every template, reporting every syntax error."""
@@ -109,7 +118,12 @@ def make_templates(dirs: tuple[Path, ...]) -> Templates:
     )
     env.filters["json_script"] = json_script
     env.globals["href"] = href
-    return Templates(env, dirs)
+    return Templates(env, dirs, template_files(dirs))
+
+
+def template_files(dirs: tuple[Path, ...]) -> tuple[str, ...]:
+    """Every template file under the folders: a new or removed override means a new environment."""
+    return tuple(sorted(str(path) for folder in dirs for path in folder.rglob("*") if path.is_file()))
 
 
 def json_script(data: Any) -> Markup:
