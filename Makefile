@@ -34,7 +34,7 @@ site: $(STAMP)
 	$(BIN)/site-gen serve
 
 build: $(STAMP)
-	$(BIN)/site-gen build
+	$(BIN)/site-gen build $(if $(BASE_URL),--base-url "$(BASE_URL)")
 
 test: $(TEST_STAMP) $(CHROMIUM) $(VNU)
 	$(BIN)/ruff check site_gen tests bench scripts

@@ -257,7 +257,7 @@ def base_url(value: Any) -> str:
     parts = urllib.parse.urlsplit(found)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise Invalid(f"expected an absolute URL like https://user.github.io/repo/, got {found!r}")
-    return found if found.endswith("/") else found + "/"
+    return found.rstrip("/") + "/"
 
 
 def domain(value: Any) -> str:

@@ -6,11 +6,14 @@ import functools
 import http.server
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from bench.corpus import write_corpus
 from site_gen.build import build
+from site_gen.links import crawl
 from tests.conftest import REPO, SITES
 
 
@@ -23,10 +26,12 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """The default content at /repo/ and the minimal fixture at /mini/, plus their file:// roots."""
+    """The default content (/repo/), the minimal fixture (/mini/) and a 1,000-paper corpus (/corpus/), also as file://."""
     root = tmp_path_factory.mktemp("served")
     build(REPO, root / "repo")
     build(SITES / "minimal", root / "mini")
+    write_corpus(root / "corpus-source", 1000)
+    build(root / "corpus-source", root / "corpus")
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
@@ -35,6 +40,9 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         "mini": f"{base}/mini/",
         "repo_file": (root / "repo").as_uri() + "/",
         "mini_file": (root / "mini").as_uri() + "/",
+        "corpus": f"{base}/corpus/",
+        "corpus_file": (root / "corpus").as_uri() + "/",
+        "corpus_dir": str(root / "corpus"),
     }
     server.shutdown()
 
@@ -212,3 +220,28 @@ def test_print_shows_the_list_without_controls(page: Page, sites: dict[str, str]
     expect(page.locator(".site-header")).to_be_hidden()
     expect(page.locator(".paper-links").first).to_be_hidden()
     expect(page.locator("[data-paper]").first).to_be_visible()
+
+
+def test_large_corpus_links_all_resolve(sites: dict[str, str]) -> None:
+    assert crawl(Path(sites["corpus_dir"])) == []
+
+
+@pytest.mark.parametrize("where", ["corpus", "corpus_file"])
+def test_large_corpus_works_under_a_sub_path_and_from_disk(
+    page: Page, sites: dict[str, str], where: str, problems: list[str]
+) -> None:
+    page.goto(sites[where] + "index.html", wait_until="networkidle")
+    assert len(visible_venues(page)) == 1000
+    page.locator('[data-filter-venue="tkde"]').click()
+    shown = visible_venues(page)
+    assert shown and set(shown) == {"tkde"}
+    assert page.url.endswith("?venue=tkde")
+    page.locator('input[type="search"]').fill("federated")
+    assert 0 < len(visible_venues(page)) < len(shown)
+    first_paper = page.locator("[data-paper]:visible a").first
+    first_paper.click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator('meta[name="citation_title"]').count() == 1
+    page.get_by_role("link", name="TKDE").first.click()
+    page.wait_for_load_state("networkidle")
+    assert set(visible_venues(page)) == {"tkde"}
