@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
+from pylatexenc.latexencode import unicode_to_latex
+
 from site_gen.derive import Entry
-from site_gen.model import MONTHS
+from site_gen.model import MONTHS, VENUE_FIELDS
+from site_gen.venues import default_type
 
 _BIBTEX_SPECIAL = str.maketrans(
     {
@@ -22,6 +26,7 @@ _BIBTEX_SPECIAL = str.maketrans(
         "^": r"\textasciicircum{}",
     }
 )
+_MIXED_CASE = re.compile(r"\w[A-Z]|[A-Z].*\d|\d.*[A-Z]")
 _PARTICLES = frozenset(
     ["van", "von", "der", "den", "de", "del", "della", "da", "di", "du", "le", "la", "dos", "das", "ter", "ten", "zu"]
 )
@@ -32,13 +37,9 @@ def bibtex_escape(text: str) -> str:
     return text.translate(_BIBTEX_SPECIAL)
 
 
-def protect_case(title: str) -> str:
+def protect_case(title: str, escape: Callable[[str], str] = bibtex_escape) -> str:
     """Brace words with capitals after their first letter (LLMs, M3-Embedding) so styles keep them."""
-    return re.sub(
-        r"\S*[A-Z]\S*",
-        lambda m: "{" + m.group(0) + "}" if re.search(r"\w[A-Z]|\d", m.group(0)) else m.group(0),
-        bibtex_escape(title),
-    )
+    return " ".join("{" + escape(word) + "}" if _MIXED_CASE.search(word) else escape(word) for word in title.split(" "))
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -58,26 +59,93 @@ def page_range(pages: str | None) -> tuple[str, str] | None:
     return (parts[0], parts[-1]) if len(parts) >= 2 else None
 
 
-def bibtex(entry: Entry) -> str:
-    """The paper's BibTeX entry; a user-supplied `bibtex` wins verbatim."""
+CORPORATE = re.compile(
+    r"\b(?:collaboration|consortium|group|team|project|committee|association|society|"
+    r"institute|laboratory|university|organization|initiative)\b",
+    re.I,
+)
+
+
+def entry_type(entry: Entry) -> str:
+    """The paper's BibTeX type: its own `type`, else article for journals and inproceedings otherwise."""
+    return entry.paper.type or default_type(entry.paper.venue)
+
+
+def in_proceedings(entry: Entry) -> bool:
+    """Whether the paper is part of a conference or a book (else a journal, report, thesis or preprint)."""
+    return entry_type(entry) in ("inproceedings", "conference", "incollection", "inbook", "proceedings")
+
+
+CSL_TYPES = {
+    "article": "article-journal",
+    "inproceedings": "paper-conference",
+    "conference": "paper-conference",
+    "incollection": "chapter",
+    "inbook": "chapter",
+    "book": "book",
+    "proceedings": "book",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "techreport": "report",
+    "manual": "report",
+    "misc": "article",
+    "unpublished": "manuscript",
+}
+
+
+def bibtex_name(name: str, escape: Callable[[str], str]) -> str:
+    """A name as BibTeX reads it back: 'Last, First', 'Last, Jr., First', {Corporate Names}, others."""
+    if name == "et al.":
+        return "others"
+    if CORPORATE.search(name) or len(name.split()) > 4:
+        return "{" + escape(name) + "}"
+    core, _, suffix = name.partition(", ")
+    given, family = split_name(core)
+    parts = [family] + ([suffix] if suffix else []) + ([given] if given else [])
+    return ", ".join(escape(part) for part in parts)
+
+
+def latex_ascii(text: str) -> str:
+    """Text with every non-ASCII character and LaTeX special as a LaTeX escape."""
+    return str(unicode_to_latex(text, non_ascii_only=False, unknown_char_warning=False))
+
+
+def bibtex(entry: Entry, ascii_only: bool = False, abstract: bool = False) -> str:
+    """The paper's BibTeX entry (UTF-8, or with LaTeX escapes); a user-supplied `bibtex` wins verbatim.
+
+    Site-only fields (a local pdf, code, slides, video, poster, data, selected, tags) never appear;
+    the abstract only in the full export (publications.bib), not in the entry readers copy to cite.
+    """
     paper = entry.paper
     if paper.bibtex:
         return paper.bibtex.strip() + "\n"
-    journal = entry.venue.journal
+    escape = latex_ascii if ascii_only else bibtex_escape
+    kind = entry_type(entry)
+    venue_field = VENUE_FIELDS[kind]
+    text_fields = {
+        venue_field: paper.venue,
+        "address": paper.address,
+        "publisher": paper.publisher,
+        "volume": paper.volume,
+        "number": paper.number,
+        "note": paper.note,
+    }
+    text_fields[venue_field] = paper.venue
+    links = dict(paper.links)
     fields = [
-        ("title", "{" + protect_case(paper.title) + "}"),
-        ("author", "{" + bibtex_escape(" and ".join(paper.authors)) + "}"),
-        ("journal" if journal else "booktitle", "{" + bibtex_escape(paper.venue) + "}"),
+        ("title", "{" + protect_case(paper.title, escape) + "}"),
+        ("author", "{" + " and ".join(bibtex_name(name, escape) for name in paper.authors) + "}"),
+        *((name, "{" + escape(value) + "}") for name, value in text_fields.items() if value),
         ("month", MONTHS[paper.month - 1][:3] if paper.month else None),
         ("year", "{" + str(paper.year) + "}"),
-        ("address", "{" + bibtex_escape(paper.address) + "}" if paper.address else None),
-        ("pages", "{" + bibtex_escape(paper.pages) + "}" if paper.pages else None),
-        ("doi", "{" + bibtex_escape(paper.doi) + "}" if paper.doi else None),
-        ("url", "{" + paper.pdf.url + "}" if paper.pdf and not paper.pdf.local else None),
+        ("pages", "{" + escape(paper.pages) + "}" if paper.pages else None),
+        ("doi", "{" + paper.doi + "}" if paper.doi else None),
+        ("url", "{" + links["url"].url + "}" if "url" in links and not links["url"].local else None),
+        ("pdf", "{" + paper.pdf.url + "}" if paper.pdf and not paper.pdf.local else None),
+        ("abstract", "{" + escape(paper.abstract) + "}" if paper.abstract and abstract else None),
     ]
     body = ",\n".join(f"    {name} = {value}" for name, value in fields if value)
-    kind = "article" if journal else "inproceedings"
-    return f"@{kind}{{{entry.id},\n{body}\n}}\n"
+    return f"@{kind}{{{paper.bibkey or entry.id},\n{body}\n}}\n"
 
 
 def csl_item(entry: Entry) -> dict[str, Any]:
@@ -86,13 +154,17 @@ def csl_item(entry: Entry) -> dict[str, Any]:
     date = [paper.year, paper.month] if paper.month else [paper.year]
     item: dict[str, Any] = {
         "id": entry.id,
-        "type": "article-journal" if entry.venue.journal else "paper-conference",
+        "type": CSL_TYPES[entry_type(entry)],
         "title": paper.title,
         "author": [dict(zip(("given", "family"), split_name(name), strict=True)) for name in paper.authors],
         "issued": {"date-parts": [date]},
         "container-title": paper.venue,
     }
     optional = {
+        "publisher": paper.publisher,
+        "volume": paper.volume,
+        "issue": paper.number,
+        "note": paper.note,
         "page": paper.pages,
         "DOI": paper.doi,
         "publisher-place": paper.address,
@@ -112,7 +184,7 @@ def plain_citation(entry: Entry) -> str:
         if len(names) == 1
         else (f"{names[0]} and {names[1]}" if len(names) == 2 else ", ".join(names[:-1]) + ", and " + names[-1])
     )
-    where = paper.venue if entry.venue.journal else f"In {paper.venue}"
+    where = f"In {paper.venue}" if in_proceedings(entry) else paper.venue
     details = [where]
     if paper.pages:
         details.append(f"pages {paper.pages.replace('--', '–')}")

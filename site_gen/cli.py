@@ -60,7 +60,19 @@ def parser() -> argparse.ArgumentParser:
     acl = formats.add_parser("acl", help="an ACL Anthology author-page text")
     acl.add_argument("file", type=Path)
     acl.add_argument("--root", type=_root, default=Path.cwd())
-    acl.add_argument("--force", action="store_true", help="overwrite existing year files")
+    acl.add_argument("--force", action="store_true", help="replace the year files instead of merging into them")
+    acl.add_argument("--dry-run", action="store_true", help="print what would change, change nothing")
+    bib = formats.add_parser("bibtex", help="a BibTeX file")
+    bib.add_argument("file", type=Path)
+    bib.add_argument("--root", type=_root, default=Path.cwd())
+    bib.add_argument("--dry-run", action="store_true", help="print what would change, change nothing")
+
+    export_cmd = commands.add_parser("export", help="write the papers in another format")
+    targets = export_cmd.add_subparsers(dest="format", required=True, metavar="FORMAT")
+    bib_out = targets.add_parser("bibtex", help="every paper as BibTeX")
+    bib_out.add_argument("--root", type=_root, default=Path.cwd())
+    bib_out.add_argument("--ascii", action="store_true", help="LaTeX escapes instead of UTF-8")
+    bib_out.add_argument("--out", type=Path, help="write to this file (default: standard output)")
     return top
 
 
@@ -110,16 +122,43 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    """site-gen import acl."""
-    from site_gen.importers.acl import import_file
+    """site-gen import acl | bibtex: merge into content/papers/, never clobbering what is there."""
+    skipped: list[SiteError] = []
+    if args.format == "acl":
+        from site_gen.importers.acl import import_file
 
-    written = import_file(args.file, args.root, force=args.force)
-    for path in written:
-        print(f"wrote {path}")
+        changes = import_file(args.file, args.root, force=args.force, dry_run=args.dry_run)
+    else:
+        from site_gen.importers.bibtex import import_file as import_bibtex
+
+        changes, skipped = import_bibtex(args.file, args.root, dry_run=args.dry_run)
+    prefix = "would " if args.dry_run else ""
+    for line in changes:
+        print(prefix + line)
+    if not changes:
+        print("nothing to change: every paper is already there")
+    for error in skipped:
+        print(error, file=sys.stderr)
+    if skipped:
+        print(f"{len(skipped)} entries skipped; the others were imported", file=sys.stderr)
+        return EXIT_CONTENT
     return EXIT_OK
 
 
-COMMANDS = {"build": run_build, "check": run_check, "serve": run_serve, "import": run_import}
+def run_export(args: argparse.Namespace) -> int:
+    """site-gen export bibtex: every paper, in site order."""
+    from site_gen.citations import bibtex
+
+    ready = check(args.root)
+    text = "\n".join(bibtex(entry, ascii_only=args.ascii, abstract=True) for entry in ready.catalog.entries)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+COMMANDS = {"build": run_build, "check": run_check, "serve": run_serve, "import": run_import, "export": run_export}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

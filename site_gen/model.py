@@ -121,6 +121,12 @@ class Paper:
     pages: str | None = None
     doi: str | None = None
     address: str | None = None
+    type: str | None = None
+    bibkey: str | None = None
+    note: str | None = None
+    publisher: str | None = None
+    volume: str | None = None
+    number: str | None = None
     links: tuple[tuple[str, Link], ...] = ()
     award: str | None = None
     selected: bool = False
@@ -248,6 +254,41 @@ def paper_id(value: Any) -> str:
         raise Invalid(f"{found!r} would leave the output folder; ids use only a-z, 0-9, '.', '_' and '-'")
     if not ID_PATTERN.match(found):
         raise Invalid(f"{found!r} must match ^[a-z0-9][a-z0-9._-]*$ (lowercase letters, digits, '.', '_', '-')")
+    return found
+
+
+# Where each BibTeX entry type keeps its venue; the keys are the types a paper's `type` may name.
+VENUE_FIELDS = {
+    "article": "journal",
+    "inproceedings": "booktitle",
+    "conference": "booktitle",
+    "incollection": "booktitle",
+    "inbook": "booktitle",
+    "phdthesis": "school",
+    "mastersthesis": "school",
+    "techreport": "institution",
+    "book": "publisher",
+    "proceedings": "publisher",
+    "manual": "organization",
+    "misc": "howpublished",
+    "unpublished": "note",
+}
+BIBTEX_TYPES = tuple(sorted(VENUE_FIELDS))
+
+
+def entry_type(value: Any) -> str:
+    """A BibTeX entry type, like article or phdthesis."""
+    found = text(value).lower()
+    if found not in BIBTEX_TYPES:
+        raise Invalid(f"unknown type {found!r}{suggest(found, BIBTEX_TYPES)}")
+    return found
+
+
+def bibkey(value: Any) -> str:
+    """A BibTeX citation key: no spaces, commas, braces, quotes or '#'."""
+    found = text(value)
+    if re.search(r"[\s,{}\"#%'()=\\]", found):
+        raise Invalid(f"{found!r} cannot be a BibTeX key; use letters, digits and - _ : . /")
     return found
 
 
@@ -484,6 +525,12 @@ def paper_spec(links: Links) -> dict[str, Check]:
         "pages": pages,
         "doi": doi,
         "address": text,
+        "type": entry_type,
+        "bibkey": bibkey,
+        "note": text,
+        "publisher": text,
+        "volume": pages,
+        "number": pages,
         "award": text,
         "selected": boolean,
         "tags": text_list,

@@ -168,7 +168,7 @@ def paper_view(entry: Entry, site: Site, mine: frozenset[str]) -> dict[str, Any]
         "venue": paper.venue,
         "venue_name": entry.venue.name,
         "venue_slug": entry.venue.slug,
-        "journal": entry.venue.journal,
+        "journal": not citations.in_proceedings(entry),
         "pdf": paper.pdf,
         "links": links,
         "doi": paper.doi,
@@ -253,6 +253,7 @@ class Views:
         self._made: dict[Entry, dict[str, Any]] = {}
         self._entries: dict[tuple[Entry, str], Markup] = {}
         self._bibtex: dict[Entry, str] = {}
+        self._exported: dict[Entry, str] = {}
         self._csl: dict[Entry, str] = {}
 
     def __call__(self, entry: Entry) -> dict[str, Any]:
@@ -277,6 +278,13 @@ class Views:
             found = self._bibtex[entry] = citations.bibtex(entry)
         return found
 
+    def exported(self, entry: Entry) -> str:
+        """One paper's BibTeX entry for the full export, abstract included."""
+        found = self._exported.get(entry)
+        if found is None:
+            found = self._exported[entry] = citations.bibtex(entry, abstract=True)
+        return found
+
     def csl_json(self, entry: Entry) -> str:
         """One paper as a line of CSL-JSON."""
         found = self._csl.get(entry)
@@ -293,6 +301,7 @@ class Views:
         self._made = {entry: view for entry, view in self._made.items() if entry in present}
         self._entries = {key: value for key, value in self._entries.items() if key[0] in present}
         self._bibtex = {entry: text for entry, text in self._bibtex.items() if entry in present}
+        self._exported = {entry: text for entry, text in self._exported.items() if entry in present}
         self._csl = {entry: text for entry, text in self._csl.items() if entry in present}
 
 
@@ -440,7 +449,7 @@ def _pages(catalog: Catalog, templates: Templates) -> Iterator[Recipe]:
 
 def _bibliography(views: Views, entries: tuple[Entry, ...]) -> bytes:
     """publications.bib: every paper's BibTeX."""
-    return "\n".join(views.bibtex(e) for e in entries).encode()
+    return "\n".join(views.exported(e) for e in entries).encode()
 
 
 def _csl_json(views: Views, entries: tuple[Entry, ...]) -> bytes:

@@ -185,6 +185,11 @@ def is_journal(line: str) -> bool:
     return known.journal if known is not None else bool(_JOURNAL_WORDS.search(line))
 
 
+def default_type(venue: str) -> str:
+    """The BibTeX type a paper has unless it says otherwise: article for journals, else inproceedings."""
+    return "article" if is_journal(venue) else "inproceedings"
+
+
 _YEAR = r"\b(?:19|20)\d\d\b"
 _ORDINAL = r"\b\d+(?:st|nd|rd|th)\b"
 _ORDINAL_WORDS = r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b"

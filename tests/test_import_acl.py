@@ -47,20 +47,38 @@ def test_imported_content_builds(tmp_path: Path) -> None:
     assert len(list((tmp_path / "_site" / "papers").iterdir())) == 12
 
 
-def test_import_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
+def test_import_merges_into_existing_files_and_force_replaces_them(tmp_path: Path) -> None:
     papers = tmp_path / "content" / "papers"
     papers.mkdir(parents=True)
-    (papers / "2023.yaml").write_text("# mine\n", encoding="utf-8")
-    result = run_cli("import", "acl", str(SEED), "--root", str(tmp_path))
-    assert result.returncode == 1
-    assert result.stderr.splitlines()[0] == (
-        "content/papers/2023.yaml:1:1: error: file exists; import refuses to overwrite it (use --force to replace it)"
+    mine = (
+        "# mine: keep this\n- title: Learning to Substitute Spans towards Improving Compositional Generalization\n"
+        "  authors: [Zhaoyi Li]\n  year: 2023\n  venue: ACL 2023\n  code: https://github.com/example/spans\n"
     )
-    assert sorted(p.name for p in papers.iterdir()) == ["2023.yaml"]
-    assert (papers / "2023.yaml").read_text(encoding="utf-8") == "# mine\n"
+    (papers / "2023.yaml").write_text(mine, encoding="utf-8")
+    result = run_cli("import", "acl", str(SEED), "--root", str(tmp_path))
+    assert result.returncode == 0
+    assert (
+        "content/papers/2023.yaml: fill abstract of 'Learning to Substitute Spans towards Improving "
+        "Compositional Generalization'" in result.stdout.splitlines()
+    )
+    merged = (papers / "2023.yaml").read_text(encoding="utf-8")
+    assert merged.startswith(mine)
+    assert merged.count("Learning to Substitute Spans") == 1 and "Towards Anytime Fine-tuning" in merged
+    again = run_cli("import", "acl", str(SEED), "--root", str(tmp_path))
+    assert again.stdout == "nothing to change: every paper is already there\n"
     forced = run_cli("import", "acl", str(SEED), "--root", str(tmp_path), "--force")
     assert forced.returncode == 0
     assert (papers / "2023.yaml").read_text(encoding="utf-8") == (EXPECTED / "2023.yaml").read_text(encoding="utf-8")
+
+
+def test_dry_run_changes_nothing(tmp_path: Path) -> None:
+    result = run_cli("import", "acl", str(SEED), "--root", str(tmp_path), "--dry-run")
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[0] == (
+        "would content/papers/2024.yaml: add 'M3-Embedding: Multi-Linguality, Multi-Functionality, "
+        "Multi-Granularity Text Embeddings Through Self-Knowledge Distillation' (2024)"
+    )
+    assert not (tmp_path / "content").exists()
 
 
 def test_paper_without_pdf_marker_and_single_author() -> None:

@@ -58,8 +58,8 @@ def test_unknown_key_far_from_any_known_key_lists_them(tmp_path: Path) -> None:
     root = write_site(tmp_path, PAPER + "zzz: 1\n")
     assert messages(root) == [
         "content/papers/p.yaml:5:1: error: unknown key 'zzz'; known keys: abstract, address, authors, award, "
-        "bibtex, code, data, doi, id, month, pages, pdf, poster, selected, slides, tags, title, url, venue, "
-        "venue_short, video, year"
+        "bibkey, bibtex, code, data, doi, id, month, note, number, pages, pdf, poster, publisher, selected, "
+        "slides, tags, title, type, url, venue, venue_short, video, volume, year"
     ]
 
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from site_gen.content import read_text
 from site_gen.errors import SiteError, SiteErrors
+from site_gen.importers.merge import merge, read_input
 from site_gen.importers.yaml_out import dump_papers
 
 YEAR_LINE = re.compile(r"^\d{4}$")
@@ -141,30 +141,16 @@ def year_files(page: AuthorPage) -> dict[int, str]:
     return {year: dump_papers([p.as_yaml_data() for p in papers]) for year, papers in by_year.items()}
 
 
-def import_file(source: Path, root: Path, force: bool = False) -> list[str]:
-    """Write content/papers/YEAR.yaml for every year on the page; existing files only with force."""
-    shown = str(source)
-    if not source.is_file():
-        raise SiteErrors([SiteError(shown, 1, 1, "file not found")])
-    text, errors = read_text(source, shown)
-    if text is None:
-        raise SiteErrors(errors)
-    files = year_files(parse(text, shown))
-    targets = {root / "content" / "papers" / f"{year}.yaml": body for year, body in sorted(files.items(), reverse=True)}
-    existing = [path for path in targets if path.exists()]
-    if existing and not force:
-        raise SiteErrors(
-            [
-                SiteError(
-                    path.relative_to(root).as_posix(),
-                    1,
-                    1,
-                    "file exists; import refuses to overwrite it (use --force to replace it)",
-                )
-                for path in existing
-            ]
-        )
-    for path, body in targets.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(body, encoding="utf-8")
-    return [path.relative_to(root).as_posix() for path in targets]
+def import_file(source: Path, root: Path, force: bool = False, dry_run: bool = False) -> list[str]:
+    """Merge the page's papers into content/papers/ (with force: replace its year files); what changed."""
+    page = parse(read_input(source), str(source))
+    if not force:
+        return merge(root, [paper.as_yaml_data() for paper in page.papers], dry_run)
+    report = []
+    for year, body in sorted(year_files(page).items(), reverse=True):
+        path = root / "content" / "papers" / f"{year}.yaml"
+        report.append(f"{path.relative_to(root).as_posix()}: replace with {body.count(chr(10) + '- ') + 1} papers")
+        if not dry_run:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(body, encoding="utf-8")
+    return report

@@ -46,3 +46,8 @@ def dump_paper(paper: dict[str, Any]) -> str:
 def dump_papers(papers: list[dict[str, Any]]) -> str:
     """A YAML list of papers, Unicode kept, separated by blank lines."""
     return "\n".join(dump_paper(paper) for paper in papers)
+
+
+def dump_mapping(paper: dict[str, Any]) -> str:
+    """One paper as a file's single mapping."""
+    return "".join(_field(key, value) for key, value in paper.items())

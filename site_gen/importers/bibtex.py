@@ -1,0 +1,251 @@
+"""Read a BibTeX file into paper data: LaTeX decoded to Unicode, macros and # resolved, names kept whole.
+
+bibtexparser 2 splits the file into entries (and reports the broken ones with their line); this
+module resolves values itself (`@string` macros, month macros, `#` concatenation), splits author
+lists at the top-level `and` before decoding (so `{The LIGO Collaboration}` stays one name), and
+decodes LaTeX with pylatexenc.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import bibtexparser
+from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+from site_gen.errors import SiteError
+from site_gen.importers.merge import merge, read_input
+from site_gen.markup import slugify
+from site_gen.model import ID_PATTERN, MONTHS, VENUE_FIELDS
+from site_gen.venues import default_type
+
+_CONTEXT = get_default_latex_context_db()
+_CONTEXT.add_context_category(
+    "site-gen",
+    prepend=True,
+    macros=[MacroTextSpec("textasciicircum", "^"), MacroTextSpec("textasciitilde", "~"), MacroTextSpec("url", "%s")],
+)
+_DECODER = LatexNodes2Text(latex_context=_CONTEXT, math_mode="verbatim")
+MONTH_MACROS = {name[:3]: name.title() for name in MONTHS}
+
+
+@dataclass(frozen=True)
+class BibPaper:
+    """One entry as paper data (content format keys), and where it stood in the file."""
+
+    key: str
+    line: int
+    data: dict[str, Any]
+
+
+class EntryProblem(Exception):
+    """An entry that cannot become a paper; the message says why."""
+
+
+def decode(latex: str) -> str:
+    """LaTeX to Unicode text: accents, symbols, dashes; case-protecting braces dropped; math kept."""
+    return " ".join(_DECODER.latex_to_text(latex).replace("\xa0", " ").split())
+
+
+def _parts(expression: str) -> list[str]:
+    """A value split at top-level '#' (outside quotes and braces)."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for i, char in enumerate(expression):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "#" and depth == 0 and not quoted:
+            parts.append(expression[start:i])
+            start = i + 1
+    parts.append(expression[start:])
+    return [part.strip() for part in parts]
+
+
+def resolve(expression: str, strings: dict[str, str]) -> str:
+    """A raw field value with its quotes or braces removed, macros expanded and '#' joined."""
+    pieces = []
+    for part in _parts(expression):
+        if len(part) >= 2 and ((part[0], part[-1]) in (("{", "}"), ('"', '"'))):
+            pieces.append(part[1:-1])
+        elif part.lower() in strings:
+            pieces.append(strings[part.lower()])
+        elif part.lower()[:3] in MONTH_MACROS and part.isalpha():
+            pieces.append(MONTH_MACROS[part.lower()[:3]])
+        elif part.isdigit():
+            pieces.append(part)
+        else:
+            raise EntryProblem(f"unknown @string macro '{part}'; define it with @string{{{part} = ...}}")
+    return "".join(pieces)
+
+
+def split_names(latex: str) -> list[str]:
+    """An author field split at the 'and's outside braces, each name as 'First Last' in Unicode."""
+    names, depth, start = [], 0, 0
+    text = " ".join(latex.split())
+    for i, char in enumerate(text):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0 and text[i : i + 5].lower() == " and ":
+            names.append(text[start:i])
+            start = i + 5
+    names.append(text[start:])
+    return [_name(name.strip()) for name in names if name.strip()]
+
+
+def _name(latex: str) -> str:
+    """'Last, First' or 'Last, Jr, First' or 'First Last' as 'First Last'; 'others' as 'et al.'."""
+    if latex.lower() == "others":
+        return "et al."
+    parts = _top_level_commas(latex)
+    if len(parts) == 2:
+        latex = f"{parts[1]} {parts[0]}"
+    elif len(parts) >= 3:
+        latex = f"{parts[2]} {parts[0]}, {parts[1]}"
+    return decode(latex)
+
+
+def _top_level_commas(text: str) -> list[str]:
+    """TEXT split at commas outside braces."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(text[start:i].strip())
+            start = i + 1
+    parts.append(text[start:].strip())
+    return parts
+
+
+def paper_id(key: str) -> str:
+    """An id from a BibTeX key: lowercase, other characters as '-'."""
+    found = re.sub(r"[^a-z0-9._-]+", "-", key.lower()).strip("-._")
+    return found if ID_PATTERN.match(found) else slugify(key)
+
+
+def to_paper(entry: Entry, strings: dict[str, str]) -> dict[str, Any]:
+    """One entry as paper data in the content format's key order."""
+    raw = {name.lower(): resolve(field.value, strings) for name, field in entry.fields_dict.items()}
+    kind = entry.entry_type.lower()
+    for required in ("title", "author", "year"):
+        if not raw.get(required, "").strip():
+            raise EntryProblem(f"entry '{entry.key}' has no {required}; add {required} = {{...}}")
+    year = re.sub(r"[{}\s]", "", raw["year"])
+    if not re.fullmatch(r"\d{4}", year):
+        raise EntryProblem(f"entry '{entry.key}' has year '{raw['year']}'; use a four-digit year")
+    venue = _venue(entry.key, kind, raw)
+    data: dict[str, Any] = {"id": paper_id(entry.key), "bibkey": entry.key}  # merge drops a bibkey equal to the id
+    if kind in VENUE_FIELDS and kind != default_type(venue):
+        data["type"] = kind
+    data.update(title=decode(raw["title"]), authors=split_names(raw["author"]), year=int(year))
+    if raw.get("month"):
+        month = decode(raw["month"])
+        data["month"] = int(month) if month.isdigit() else month
+    data["venue"] = venue
+    if raw.get("pages"):
+        data["pages"] = re.sub(r"\s*[-–—]+\s*", "--", raw["pages"].strip())
+    data.update(_other_fields(kind, raw))
+    return data
+
+
+def _other_fields(kind: str, raw: dict[str, str]) -> dict[str, Any]:
+    """Place, publisher, volume, number, note, DOI, links, keywords and abstract, when present."""
+    data: dict[str, Any] = {}
+    for name in ("address", "publisher", "volume", "number", "note"):
+        if raw.get(name) and VENUE_FIELDS.get(kind) != name:
+            data[name] = decode(raw[name])
+    if raw.get("doi"):
+        data["doi"] = re.sub(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", "", raw["doi"].strip(), flags=re.I)
+    for name in ("url", "pdf"):
+        if raw.get(name):
+            data[name] = raw[name].strip()
+    if raw.get("keywords"):
+        data["tags"] = [decode(word) for word in re.split(r"[,;]", raw["keywords"]) if word.strip()]
+    if raw.get("abstract"):
+        data["abstract"] = decode(raw["abstract"])
+    return data
+
+
+def _venue_field(kind: str, raw: dict[str, str]) -> str | None:
+    """Which field holds the venue: the type's own, else the first venue-like field present."""
+    own = VENUE_FIELDS.get(kind)
+    if own is not None and raw.get(own):
+        return own
+    for name in ("booktitle", "journal", "school", "institution", "publisher", "howpublished", "organization"):
+        if raw.get(name):
+            return name
+    return None
+
+
+def _venue(key: str, kind: str, raw: dict[str, str]) -> str:
+    """The venue line: the entry type's venue field, an arXiv identifier, or another venue-like field."""
+    field = _venue_field(kind, raw)
+    if field is not None:
+        return decode(raw[field])
+    eprint, archive = raw.get("eprint", "").strip(), raw.get("archiveprefix", raw.get("eprinttype", "")).lower()
+    if eprint and archive in ("arxiv", ""):
+        raw.setdefault("url", f"https://arxiv.org/abs/{eprint}")
+        return f"arXiv preprint arXiv:{eprint}"
+    raise EntryProblem(f"entry '{key}' names no venue; add booktitle, journal or howpublished")
+
+
+def parse(text: str, path: str) -> tuple[list[BibPaper], list[SiteError]]:
+    """Every entry that can become a paper, and a located error for each one that cannot."""
+    with _quiet(logging.getLogger("bibtexparser")):  # we report broken entries ourselves, located
+        library = bibtexparser.parse_string(text, parse_stack=[])  # type: ignore[attr-defined]
+    errors = [_failed(block, path) for block in library.failed_blocks]
+    strings: dict[str, str] = {}
+    for item in library.strings:
+        try:
+            strings[item.key.lower()] = resolve(_string_expression(item.raw or ""), strings)
+        except EntryProblem as exc:
+            errors.append(SiteError(path, (item.start_line or 0) + 1, 1, str(exc)))
+    papers = []
+    for entry in library.entries:
+        try:
+            papers.append(BibPaper(entry.key, (entry.start_line or 0) + 1, to_paper(entry, strings)))
+        except EntryProblem as exc:
+            errors.append(SiteError(path, (entry.start_line or 0) + 1, 1, str(exc)))
+    return papers, errors
+
+
+@contextlib.contextmanager
+def _quiet(logger: logging.Logger) -> Iterator[None]:
+    """Silence a library's warnings for the duration."""
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _string_expression(raw: str) -> str:
+    """The value expression of an @string definition, as written (bibtexparser trims its quotes)."""
+    inside = raw.strip()[raw.strip().find("{") + 1 : -1] if "{" in raw else raw
+    return inside.split("=", 1)[1].strip() if "=" in inside else inside
+
+
+def _failed(block: ParsingFailedBlock, path: str) -> SiteError:
+    """A block bibtexparser could not read, as a located error."""
+    if isinstance(block, DuplicateBlockKeyBlock):
+        message = f"duplicate key '{block.key}'; this entry is skipped (give it its own key)"
+    else:
+        reason = getattr(block.error, "abort_reason", "") or str(block.error)
+        first = (reason.strip().splitlines() or ["check its braces and commas"])[0]
+        message = f"malformed entry, skipped: {first}"
+    return SiteError(path, (block.start_line or 0) + 1, 1, message)
+
+
+def import_file(source: Path, root: Path, dry_run: bool = False) -> tuple[list[str], list[SiteError]]:
+    """Merge every good entry into content/papers/; what changed, and the entries that were skipped."""
+    papers, errors = parse(read_input(source), str(source))
+    return merge(root, [paper.data for paper in papers], dry_run), sorted(errors)

@@ -1,0 +1,222 @@
+"""BibTeX in and out: decoding, located errors, merging into hand-edited YAML, export, round trips."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from site_gen.build import check
+from site_gen.importers.bibtex import parse
+from tests.conftest import FIXTURES, REPO, run_cli
+
+REAL_WORLD = FIXTURES / "bibtex" / "real-world.bib"
+MALFORMED = FIXTURES / "bibtex" / "malformed.bib"
+SITE = "title: T\nbase_url: https://x.example/\nauthor: {name: Defu Lian}\n"
+
+
+def empty_site(root: Path) -> Path:
+    """A site with no papers yet."""
+    (root / "content").mkdir(parents=True)
+    (root / "content" / "site.yaml").write_text(SITE, encoding="utf-8")
+    return root
+
+
+def imported(key: str) -> dict[str, Any]:
+    """One entry of the real-world fixture, as paper data."""
+    papers, _ = parse(REAL_WORLD.read_text(encoding="utf-8"), "real-world.bib")
+    return next(p.data for p in papers if p.key == key)
+
+
+def model(root: Path) -> dict[str, dict[str, Any]]:
+    """Every paper of a site as plain fields (without where it was written), by id."""
+    catalog = check(root).catalog
+    return {e.id: {k: v for k, v in vars(e.paper).items() if k not in ("origin", "_hash")} for e in catalog.entries}
+
+
+@pytest.mark.parametrize(
+    ("key", "field", "expected"),
+    [
+        ("muller2021", "authors", ["Jörg Müller", "José García", "Lilja Øvrelid"]),
+        ("muller2021", "title", "Über-Efficient Retrieval for Straße Names"),
+        ("kowalski:2019", "title", "Cross-lingual NER for Łódź and Beyond"),
+        ("kowalski:2019", "authors", ["Łukasz Kowalski", "Ayşe Yılmaz", "Zoë Dubois"]),
+        (
+            "ligo2016",
+            "authors",
+            ["The LIGO Scientific Collaboration", "The Virgo Collaboration", "B. P. Abbott", "et al."],
+        ),
+        (
+            "li-etal-2024-llama2vec",
+            "venue",
+            "Proceedings of the 62nd Annual Meeting of the Association for "
+            "Computational Linguistics (Volume 1: Long Papers)",
+        ),
+        ("chen-etal-2024-m3", "publisher", "Association for Computational Linguistics"),
+        ("chen-etal-2024-m3", "month", "August"),
+        ("wsdm2022", "month", 2),
+        ("quoted2016", "title", "Quoted Concatenated Title"),
+        ("percent2023", "title", "50% Less Memory with 10× Fewer Parameters & No Tricks"),
+        ("underscore2020", "title", "The _private_ Field and the # Sign"),
+        ("underscore2020", "tags", ["privacy", "graphs", "recsys"]),
+        ("oconnor2022", "title", "Apostrophes, Quotes and “Smart” Punctuation – a Survey"),
+        ("oconnor2022", "authors", ["Brendan O'Connor", "Jennifer D'Souza", "Thanh Nguyễn"]),
+        ("jr2018", "authors", ["Martin Luther King, Jr.", "John Doe, III"]),
+        ("smith2020report", "authors", ["John Smith", "Dirk van der Berg"]),
+        ("nordic2017", "authors", ["Søren Østergaard", "Bjørn Ælfric", "Anna Straßer"]),
+        ("math2021", "title", r"On the $\ell_1$ Norm and $O(n \log n)$ Algorithms"),
+        ("vaswani2017attention", "venue", "arXiv preprint arXiv:1706.03762"),
+        ("vaswani2017attention", "url", "https://arxiv.org/abs/1706.03762"),
+        ("lian2016thesis", "type", "phdthesis"),
+        ("lian2016thesis", "venue", "University of Science and Technology of China"),
+        ("smith2020report", "venue", "Max-Planck-Institut für Informatik"),
+        ("dataset2022", "venue", "https://allenai.org/data"),
+        ("doiurl2015", "doi", "10.1145/2806416.2806417"),
+        ("muller2021", "pages", "1200--1215"),
+        ("DBLP:journals/tois/LianXZ20", "bibkey", "DBLP:journals/tois/LianXZ20"),
+        ("DBLP:journals/tois/LianXZ20", "id", "dblp-journals-tois-lianxz20"),
+        ("emphtitle2012", "title", "Emphasised and Bold Words in a Title"),
+    ],
+)
+def test_latex_and_bibtex_constructs_are_decoded(key: str, field: str, expected: object) -> None:
+    assert imported(key)[field] == expected
+
+
+def test_fixture_has_fifty_real_world_entries() -> None:
+    papers, errors = parse(REAL_WORLD.read_text(encoding="utf-8"), "real-world.bib")
+    assert len(papers) >= 50 and errors == []
+
+
+def test_malformed_entries_are_located_and_the_rest_imported(tmp_path: Path) -> None:
+    root = empty_site(tmp_path / "site")
+    result = run_cli("import", "bibtex", str(MALFORMED), "--root", str(root))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{MALFORMED}:8:1: error: entry 'noyear' has no year; add year = {{...}}",
+        f"{MALFORMED}:14:1: error: malformed entry, skipped: Unexpected block start: `@article`. "
+        "Was still looking for field-value closing `}`",
+        f"{MALFORMED}:26:1: error: duplicate key 'good1'; this entry is skipped (give it its own key)",
+        f"{MALFORMED}:33:1: error: entry 'novenue' names no venue; add booktitle, journal or howpublished",
+        f"{MALFORMED}:39:1: error: unknown @string macro 'undefinedmacro'; "
+        "define it with @string{undefinedmacro = ...}",
+        "5 entries skipped; the others were imported",
+    ]
+    assert sorted(model(root)) == ["good1", "good2"]
+
+
+def test_import_twice_changes_nothing(tmp_path: Path) -> None:
+    root = empty_site(tmp_path / "site")
+    assert run_cli("import", "bibtex", str(REAL_WORLD), "--root", str(root)).returncode == 0
+    files = {p: p.read_bytes() for p in (root / "content" / "papers").iterdir()}
+    again = run_cli("import", "bibtex", str(REAL_WORLD), "--root", str(root))
+    assert (again.returncode, again.stdout) == (0, "nothing to change: every paper is already there\n")
+    assert {p: p.read_bytes() for p in (root / "content" / "papers").iterdir()} == files
+    assert run_cli("build", "--root", str(root)).returncode == 0
+
+
+HAND_EDITED = (
+    "# My papers of 2024. Keep this comment.\n"
+    "- id: 2024.findings-acl.137   # the Anthology id\n"
+    '  title: "M3-embedding: multi-linguality, multi-functionality, multi-granularity text embeddings '
+    'through self-knowledge distillation"\n'
+    "  authors: [Jianlyu Chen, Defu Lian]\n"
+    "  year: 2024\n"
+    "  venue: Findings of ACL 2024  # short on purpose\n"
+    "  selected: true\n"
+)
+
+
+def test_merge_fills_only_unset_fields_and_keeps_comments_and_order(tmp_path: Path) -> None:
+    root = empty_site(tmp_path / "site")
+    papers = root / "content" / "papers"
+    papers.mkdir()
+    (papers / "2024.yaml").write_text(HAND_EDITED, encoding="utf-8")
+    dry = run_cli("import", "bibtex", str(REAL_WORLD), "--root", str(root), "--dry-run")
+    assert dry.returncode == 0
+    assert dry.stdout.splitlines()[0] == (
+        "would content/papers/2024.yaml: fill bibkey, month, pages, address, publisher, doi, url of "
+        "'M3-embedding: multi-linguality, multi-functionality, multi-granularity text embeddings through "
+        "self-knowledge distillation'"
+    )
+    assert (papers / "2024.yaml").read_text(encoding="utf-8") == HAND_EDITED
+    assert sorted(p.name for p in papers.iterdir()) == ["2024.yaml"]
+    assert run_cli("import", "bibtex", str(REAL_WORLD), "--root", str(root)).returncode == 0
+    merged = (papers / "2024.yaml").read_text(encoding="utf-8")
+    assert merged.startswith(
+        HAND_EDITED.replace("  selected: true\n", "  selected: true\n  bibkey: chen-etal-2024-m3\n")
+    )
+    assert "  doi: 10.18653/v1/2024.findings-acl.137\n" in merged
+    assert merged.lower().count("multi-granularity text embeddings") == 1, "the matched paper is not added again"
+    paper = model(root)["2024.findings-acl.137"]
+    assert (paper["title"][:13], paper["venue"], paper["selected"]) == (
+        "M3-embedding:",
+        "Findings of ACL 2024",
+        True,
+    )
+
+
+def test_new_papers_follow_a_one_file_per_paper_layout(tmp_path: Path) -> None:
+    root = empty_site(tmp_path / "site")
+    papers = root / "content" / "papers"
+    papers.mkdir()
+    (papers / "mine.yaml").write_text("title: Mine\nauthors: [A]\nyear: 2020\nvenue: V\n", encoding="utf-8")
+    bib = tmp_path / "one.bib"
+    bib.write_text("@article{new-one, title={New}, author={B}, journal={J}, year=2021}\n", encoding="utf-8")
+    assert run_cli("import", "bibtex", str(bib), "--root", str(root)).returncode == 0
+    assert sorted(p.name for p in papers.iterdir()) == ["mine.yaml", "new-one.yaml"]
+    assert (papers / "new-one.yaml").read_text(encoding="utf-8").startswith("id: new-one\ntype: article\ntitle: New\n")
+
+
+def test_export_keeps_keys_types_and_leaves_site_only_fields_out(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(REPO / "tests" / "sites" / "minimal", root)
+    result = run_cli("export", "bibtex", "--root", str(root))
+    assert result.returncode == 0
+    text = result.stdout
+    assert text.startswith("@inproceedings{2024.acl-long.1,\n    title = {Ølund Retrieval: Łódź \\& Straße")
+    assert "@article{2019-chen-knowledge-graphs-for-recommendation," in text
+    assert "author = {Müller, Zoë and Ølund, Jan}" in text
+    for site_only in ("code =", "github.com/example/olund", "static/papers", "selected", "tags", "recsys"):
+        assert site_only not in text.replace("[the code](https://github.com/example/olund)", ""), site_only
+    ascii_text = run_cli("export", "bibtex", "--root", str(root), "--ascii").stdout
+    assert 'M\\"uller, Zo\\"e' in ascii_text and "{\\L}\\'od\\'z" in ascii_text and ascii_text.isascii()
+
+
+def test_user_bibtex_wins_verbatim(tmp_path: Path) -> None:
+    root = empty_site(tmp_path / "site")
+    (root / "content" / "papers").mkdir()
+    own = "@misc{mine, note = {exactly as I wrote it}}"
+    (root / "content" / "papers" / "p.yaml").write_text(
+        f"title: T\nauthors: [A]\nyear: 2020\nvenue: V\nbibtex: '{own}'\n", encoding="utf-8"
+    )
+    assert run_cli("export", "bibtex", "--root", str(root)).stdout == own + "\n"
+
+
+def bibliographic(papers: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Papers without the site-only fields, which an export leaves out by design."""
+    return {key: {k: v for k, v in paper.items() if k not in ("tags", "selected")} for key, paper in papers.items()}
+
+
+def test_import_export_import_gives_the_same_model(tmp_path: Path) -> None:
+    first = empty_site(tmp_path / "first")
+    assert run_cli("import", "bibtex", str(REAL_WORLD), "--root", str(first)).returncode == 0
+    exported = tmp_path / "exported.bib"
+    assert run_cli("export", "bibtex", "--root", str(first), "--out", str(exported)).returncode == 0
+    second = empty_site(tmp_path / "second")
+    assert run_cli("import", "bibtex", str(exported), "--root", str(second)).returncode == 0
+    assert bibliographic(model(second)) == bibliographic(model(first))
+    ascii_export = tmp_path / "ascii.bib"
+    assert run_cli("export", "bibtex", "--root", str(first), "--ascii", "--out", str(ascii_export)).returncode == 0
+    third = empty_site(tmp_path / "third")
+    assert run_cli("import", "bibtex", str(ascii_export), "--root", str(third)).returncode == 0
+    assert bibliographic(model(third)) == bibliographic(model(first))
+
+
+def test_default_content_survives_export_and_import(tmp_path: Path) -> None:
+    exported = tmp_path / "default.bib"
+    assert run_cli("export", "bibtex", "--out", str(exported)).returncode == 0
+    root = empty_site(tmp_path / "site")
+    assert run_cli("import", "bibtex", str(exported), "--root", str(root)).returncode == 0
+    assert model(root) == model(REPO)
