@@ -49,9 +49,8 @@ def wait_for(condition: Callable[[], bool], seconds: float = 15) -> None:
     raise AssertionError("condition not met in time")
 
 
-@pytest.fixture
-def preview(tmp_path: Path) -> Iterator[tuple[Path, str]]:
-    """A running `site-gen serve` on a copy of the minimal site."""
+def start_preview(tmp_path: Path) -> tuple[Path, str, subprocess.Popen[str]]:
+    """`site-gen serve` on a copy of the minimal site, once it answers."""
     root = tmp_path / "site"
     shutil.copytree(SITES / "minimal", root)
     port = free_port()
@@ -63,6 +62,13 @@ def preview(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     )
     url = f"http://127.0.0.1:{port}/"
     wait_for(lambda: fetch(url)[0] == 200)
+    return root, url, process
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A running preview of a copy of the minimal site."""
+    root, url, process = start_preview(tmp_path)
     yield root, url
     process.terminate()
     process.wait(timeout=10)
@@ -159,16 +165,7 @@ def test_nothing_outside_the_output_folder_is_served(preview: tuple[Path, str]) 
 
 
 def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
-    root = tmp_path / "site"
-    shutil.copytree(SITES / "minimal", root)
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "site_gen", "serve", "--root", str(root), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    wait_for(lambda: fetch(f"http://127.0.0.1:{port}/")[0] == 200)
+    _, _, process = start_preview(tmp_path)
     process.send_signal(signal.SIGINT)
     output, _ = process.communicate(timeout=10)
     assert "Traceback" not in output
