@@ -9,7 +9,7 @@ CHROMIUM := /usr/bin/chromium
 VNU := node_modules/vnu-jar/build/dist/vnu.jar
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: site build test lint golden screenshots clean
+.PHONY: site build test lint golden screenshots fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ lint: $(TEST_STAMP)
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden refresh
+
+# The content fuzzer at length (make test runs 300 examples); FUZZ_EXAMPLES=N to choose.
+fuzz: $(TEST_STAMP)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5000} $(BIN)/python -m pytest tests/test_hostile.py -k fuzzed
 
 screenshots: $(TEST_STAMP) $(CHROMIUM)
 	$(BIN)/python scripts/screenshots.py

@@ -12,7 +12,7 @@ from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from site_gen.content import Inputs, load, stamp_of
+from site_gen.content import MAX_FILE_MB, Inputs, load, stamp_of
 from site_gen.derive import Catalog, derive
 from site_gen.errors import SiteErrors
 from site_gen.model import PaperMemo, validate
@@ -78,8 +78,9 @@ def _digest(data: bytes) -> bytes:
 class Builder:
     """Builds ROOT into OUT; kept alive, its next build does only the work that changed."""
 
-    def __init__(self, root: Path, out: Path, base_url: str | None = None) -> None:
+    def __init__(self, root: Path, out: Path, base_url: str | None = None, max_file_mb: float = MAX_FILE_MB) -> None:
         self.root, self.out, self.base_url = root.resolve(), out.resolve(), base_url
+        self.max_file_mb = max_file_mb
         self._inputs: Inputs | None = None
         self._memo = PaperMemo()
         self._views: Views | None = None
@@ -90,7 +91,7 @@ class Builder:
     def prepare(self, clock: _Clock | None = None) -> Prepared:
         """Load, validate and derive the content and compile the templates; raise every error found."""
         clock = clock or _Clock()
-        inputs, errors = load(self.root, self._inputs)
+        inputs, errors = load(self.root, self._inputs, self.max_file_mb)
         clock.lap("load")
         content, validation_errors = validate(inputs, self.base_url, self._memo)
         errors += validation_errors
@@ -185,11 +186,11 @@ def _static_stamps(static: dict[str, Path]) -> dict[str, tuple[Path, tuple[int, 
     return {rel: (source, stamp_of(source)) for rel, source in static.items()}
 
 
-def build(root: Path, out: Path, base_url: str | None = None) -> BuildReport:
+def build(root: Path, out: Path, base_url: str | None = None, max_file_mb: float = MAX_FILE_MB) -> BuildReport:
     """Build ROOT's content into OUT from scratch."""
-    return Builder(root, out, base_url).build()
+    return Builder(root, out, base_url, max_file_mb).build()
 
 
-def check(root: Path, base_url: str | None = None) -> Prepared:
+def check(root: Path, base_url: str | None = None, max_file_mb: float = MAX_FILE_MB) -> Prepared:
     """Everything a build checks, without writing anything."""
-    return Builder(root, root / "_site", base_url).prepare()
+    return Builder(root, root / "_site", base_url, max_file_mb).prepare()

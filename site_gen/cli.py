@@ -9,6 +9,7 @@ from pathlib import Path
 
 from site_gen import __version__
 from site_gen.build import build, check
+from site_gen.content import MAX_FILE_MB
 from site_gen.errors import SiteError, SiteErrors
 from site_gen.model import Invalid, base_url
 
@@ -41,6 +42,7 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--root", type=_root, default=Path.cwd(), help="folder holding content/ (default: .)")
     build_cmd.add_argument("--out", type=Path, help="output folder (default: ROOT/_site)")
     build_cmd.add_argument("--base-url", type=_base_url, help="absolute URL the site is published at")
+    build_cmd.add_argument("--max-file-mb", type=float, default=MAX_FILE_MB, help="largest content file read")
     build_cmd.add_argument(
         "--jobs", type=int, default=1, help="rendering processes (accepted; rendering is one process for now)"
     )
@@ -50,10 +52,12 @@ def parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--host", default="127.0.0.1")
     serve_cmd.add_argument("--port", type=int, default=8000)
     serve_cmd.add_argument("--open", action="store_true", help="open the site in a web browser")
+    serve_cmd.add_argument("--max-file-mb", type=float, default=MAX_FILE_MB, help="largest content file read")
 
     check_cmd = commands.add_parser("check", help="validate the content without writing a site")
     check_cmd.add_argument("--root", type=_root, default=Path.cwd())
     check_cmd.add_argument("--links", action="store_true", help="also build and crawl for broken internal links")
+    check_cmd.add_argument("--max-file-mb", type=float, default=MAX_FILE_MB, help="largest content file read")
 
     import_cmd = commands.add_parser("import", help="turn another format into paper YAML")
     formats = import_cmd.add_subparsers(dest="format", required=True, metavar="FORMAT")
@@ -94,14 +98,14 @@ def run_build(args: argparse.Namespace) -> int:
             f"site-gen: error: --out {out} would overwrite the site's own files; choose another folder", file=sys.stderr
         )
         return EXIT_USAGE
-    built = build(root, out, args.base_url)
+    built = build(root, out, args.base_url, args.max_file_mb)
     print(f"built {built.papers} papers, {built.pages} pages, {built.files} files into {out} in {built.seconds:.2f} s")
     return EXIT_OK
 
 
 def run_check(args: argparse.Namespace) -> int:
     """site-gen check."""
-    ready = check(args.root)
+    ready = check(args.root, max_file_mb=args.max_file_mb)
     if args.links:
         from site_gen.links import check_links
 
@@ -118,7 +122,7 @@ def run_serve(args: argparse.Namespace) -> int:
     """site-gen serve."""
     from site_gen.serve import serve
 
-    return serve(args.root, args.host, args.port, open_browser=args.open)
+    return serve(args.root, args.host, args.port, open_browser=args.open, max_file_mb=args.max_file_mb)
 
 
 def run_import(args: argparse.Namespace) -> int:

@@ -38,6 +38,7 @@ class YamlLoader(_BaseLoader):  # type: ignore[misc]
 GENERATOR_ROOT = Path(__file__).resolve().parent.parent
 KeyPath = tuple[str | int, ...]
 Stamp = tuple[int, int]  # (mtime in ns, size): a file whose stamp is unchanged is not read again
+MAX_FILE_MB = 5.0
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,15 @@ def _child(node: yaml.Node, key: str | int) -> tuple[yaml.Node | None, yaml.Node
     return None
 
 
-def read_text(path: Path, rel: str) -> tuple[str | None, list[SiteError]]:
-    """A file's text as UTF-8 (a BOM is allowed), or a located error."""
+def read_text(path: Path, rel: str, max_mb: float = MAX_FILE_MB) -> tuple[str | None, list[SiteError]]:
+    """A file's text as UTF-8 (a BOM is allowed), or a located error; files over the limit are not read."""
+    size = path.stat().st_size
+    if size > max_mb * 1_000_000:
+        message = (
+            f"file is {size / 1_000_000:.1f} MB, over the {max_mb:g} MB limit; "
+            "split it into smaller files or raise --max-file-mb"
+        )
+        return None, [SiteError(rel, 1, 1, message)]
     raw = path.read_bytes()
     try:
         return raw.decode("utf-8-sig"), []
@@ -127,22 +135,31 @@ def stamp_of(path: Path) -> Stamp:
 
 
 def parse_yaml(
-    path: Path, rel: str, previous: dict[str, Source] | None = None
+    path: Path, rel: str, previous: dict[str, Source] | None = None, max_mb: float = MAX_FILE_MB
 ) -> tuple[Source | None, list[SiteError]]:
     """One YAML file parsed with the C loader (or the previous parse, if the file has not changed)."""
     stamp = stamp_of(path)
     known = (previous or {}).get(rel)
     if known is not None and known.stamp == stamp:
         return known, []
-    text, errors = read_text(path, rel)
+    text, errors = read_text(path, rel, max_mb)
     if text is None:
         return None, errors
     try:
         return Source(rel, text, yaml.load(text, Loader=YamlLoader), stamp), []
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_error(rel, text, exc)]
+    except RecursionError:
+        return None, [SiteError(rel, 1, 1, "invalid YAML: nesting is too deep; flatten the lists and mappings")]
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        character = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        return None, [
+            SiteError(rel, line, col, f"invalid YAML: control character {character} is not allowed; remove it")
+        ]
     except yaml.YAMLError as exc:
-        return None, [SiteError(rel, 1, 1, f"invalid YAML: {exc}")]
+        return None, [SiteError(rel, 1, 1, f"invalid YAML: {str(exc).splitlines()[0]}")]
 
 
 _SYNTAX_HINTS = (
@@ -205,49 +222,49 @@ def template_dirs(root: Path) -> tuple[Path, ...]:
     return tuple(unique)
 
 
-def load(root: Path, previous: Inputs | None = None) -> tuple[Inputs, list[SiteError]]:
+def load(root: Path, previous: Inputs | None = None, max_mb: float = MAX_FILE_MB) -> tuple[Inputs, list[SiteError]]:
     """Read site.yaml, every paper file and every page under ROOT/content; reuse unchanged parses."""
     root = root.resolve()
     known = {source.path: source for source in previous.sources()} if previous else {}
     errors: list[SiteError] = []
     for folder in ("content", "static", "templates"):
         errors += outside_symlinks(root, root / folder)
-    site, site_errors = _load_site(root, known)
-    papers, paper_errors = _load_papers(root, known)
-    pages, page_errors = _load_pages(root)
+    site, site_errors = _load_site(root, known, max_mb)
+    papers, paper_errors = _load_papers(root, known, max_mb)
+    pages, page_errors = _load_pages(root, max_mb)
     errors += site_errors + paper_errors + page_errors
     inputs = Inputs(root, site, papers, pages, static_files(root), template_dirs(root))
     return inputs, errors
 
 
-def _load_site(root: Path, known: dict[str, Source]) -> tuple[Source | None, list[SiteError]]:
+def _load_site(root: Path, known: dict[str, Source], max_mb: float) -> tuple[Source | None, list[SiteError]]:
     """content/site.yaml, which must exist."""
     path = root / "content" / "site.yaml"
     if not path.is_file():
         message = "content/site.yaml is missing; create it with at least title, base_url and author.name"
         return None, [SiteError("content/site.yaml", 1, 1, message)]
-    return parse_yaml(path, "content/site.yaml", known)
+    return parse_yaml(path, "content/site.yaml", known, max_mb)
 
 
-def _load_papers(root: Path, known: dict[str, Source]) -> tuple[tuple[Source, ...], list[SiteError]]:
+def _load_papers(root: Path, known: dict[str, Source], max_mb: float) -> tuple[tuple[Source, ...], list[SiteError]]:
     """Every content/papers/**/*.yaml (and .yml), in path order."""
     sources, errors = [], []
     for path in files_under(root / "content" / "papers"):
         if path.suffix in (".yaml", ".yml") and not path.is_symlink():
-            source, found = parse_yaml(path, path.relative_to(root).as_posix(), known)
+            source, found = parse_yaml(path, path.relative_to(root).as_posix(), known, max_mb)
             errors += found
             if source is not None:
                 sources.append(source)
     return tuple(sources), errors
 
 
-def _load_pages(root: Path) -> tuple[tuple[TextFile, ...], list[SiteError]]:
+def _load_pages(root: Path, max_mb: float) -> tuple[tuple[TextFile, ...], list[SiteError]]:
     """Every content/pages/*.md."""
     pages, errors = [], []
     for path in files_under(root / "content" / "pages"):
         if path.suffix == ".md" and not path.is_symlink():
             rel = path.relative_to(root).as_posix()
-            text, found = read_text(path, rel)
+            text, found = read_text(path, rel, max_mb)
             errors += found
             if text is not None:
                 pages.append(TextFile(rel, text))

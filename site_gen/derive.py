@@ -12,6 +12,7 @@ from site_gen.model import Content, Page, Paper, Site, hash_once
 from site_gen.venues import Venue, venue_group
 
 ID_TITLE_WORDS = 5
+ID_TITLE_CHARS = 60  # folder names stay far below the file system's 255 bytes
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,8 @@ def derived_id(paper: Paper) -> str:
     """year-family-first-title-words: from the paper alone, never from its place in the files."""
     family = slugify(paper.authors[0].split()[-1]) if paper.authors[0].split() else ""
     words = slugify(paper.title).split("-")[:ID_TITLE_WORDS]
-    title = "-".join(words) or hashlib.sha1(paper.title.encode()).hexdigest()[:8]
+    title = "-".join(words)[:ID_TITLE_CHARS].strip("-") or hashlib.sha1(paper.title.encode()).hexdigest()[:8]
+    family = family[:ID_TITLE_CHARS]
     return "-".join(part for part in (str(paper.year), family, title) if part)
 
 

@@ -15,6 +15,7 @@ from site_gen.errors import SiteError
 from site_gen.venues import VenueRule, compile_rule
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+MAX_ID_LENGTH = 120
 SAFE_SCHEMES = ("http", "https", "mailto")
 MONTHS = (
     "january",
@@ -171,7 +172,9 @@ def describe(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return f"text ({str(value)[:40]!r})"
+    if isinstance(value, str):
+        return f"text ({value[:40]!r})"
+    return f"a {type(value).__name__} value"  # never str() a container: aliases can make it enormous
 
 
 def text(value: Any) -> str:
@@ -225,7 +228,7 @@ def month(value: Any) -> int:
     """A month: 1-12, a name, or its first three letters."""
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 12:
         return value
-    name = str(value).strip().lower().rstrip(".")
+    name = value.strip().lower().rstrip(".") if isinstance(value, str) else ""
     for number, full in enumerate(MONTHS, start=1):
         if len(name) >= 3 and full.startswith(name):
             return number
@@ -251,9 +254,11 @@ def paper_id(value: Any) -> str:
     """An id usable as a folder name that stays inside papers/."""
     found = value if isinstance(value, str) else text(value)
     if "/" in found or "\\" in found or found.startswith(".") or "\0" in found:
-        raise Invalid(f"{found!r} would leave the output folder; ids use only a-z, 0-9, '.', '_' and '-'")
+        raise Invalid(f"{found[:60]!r} would leave the output folder; ids use only a-z, 0-9, '.', '_' and '-'")
     if not ID_PATTERN.match(found):
-        raise Invalid(f"{found!r} must match ^[a-z0-9][a-z0-9._-]*$ (lowercase letters, digits, '.', '_', '-')")
+        raise Invalid(f"{found[:60]!r} must match ^[a-z0-9][a-z0-9._-]*$ (lowercase letters, digits, '.', '_', '-')")
+    if len(found) > MAX_ID_LENGTH:
+        raise Invalid(f"is {len(found)} characters long; ids are at most {MAX_ID_LENGTH} (they name folders)")
     return found
 
 

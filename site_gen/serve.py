@@ -29,9 +29,9 @@ IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload")
 class Preview:
     """The state of the preview: where the last good site is, and the errors of the last failed rebuild."""
 
-    def __init__(self, root: Path, out: Path) -> None:
+    def __init__(self, root: Path, out: Path, max_file_mb: float) -> None:
         self.out = out
-        self.builder = Builder(root, out)
+        self.builder = Builder(root, out, max_file_mb=max_file_mb)
         self.errors: list[SiteError] = []
         self._scheduled = False
 
@@ -116,12 +116,12 @@ def port_free(host: str, port: int) -> bool:
     return True
 
 
-def serve(root: Path, host: str, port: int, open_browser: bool = False) -> int:
+def serve(root: Path, host: str, port: int, open_browser: bool = False, max_file_mb: float = 5.0) -> int:
     """Build, then serve ROOT/_site at http://HOST:PORT/ until Ctrl-C."""
     if not port_free(host, port):
         print(f"site-gen: error: port {port} is already in use; try --port {port + 1}", file=sys.stderr)
         return 2
-    preview = Preview(root, root / "_site")
+    preview = Preview(root, root / "_site", max_file_mb)
     preview.rebuild()
     server = Server(preview.app)
     folders = {(base / name).resolve() for base in (root, GENERATOR_ROOT) for name in WATCHED}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import tempfile
@@ -77,16 +78,34 @@ def _copy_static(staging: Path, static: dict[str, Path]) -> None:
 
 
 def _swap(staging: Path, out: Path) -> None:
-    """Put staging in OUT's place: rename the old folder aside, rename the new one in, delete the old."""
+    """Put staging in OUT's place in one step, so a kill at any moment leaves the old site or the new one."""
     os.chmod(staging, 0o755)
     if not out.exists():
         staging.rename(out)
+        return
+    if _exchange(staging, out):  # staging now holds the old site
+        shutil.rmtree(staging, ignore_errors=True)
         return
     old = Path(tempfile.mkdtemp(prefix=_staging_prefix(out), dir=out.parent))
     old.rmdir()
     out.rename(old)
     staging.rename(out)
     shutil.rmtree(old, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders atomically (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    return bool(result == 0)
 
 
 def replace_file(target: Path, data: bytes) -> None:
