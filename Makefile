@@ -9,7 +9,7 @@ CHROMIUM := /usr/bin/chromium
 VNU := node_modules/vnu-jar/build/dist/vnu.jar
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: site build test lint golden screenshots fuzz clean
+.PHONY: site build test lint golden screenshots fuzz bench bench-large clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,13 @@ lint: $(TEST_STAMP)
 
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden refresh
+
+# Build speed and memory (bench/README.md); CORPUS=DIR measures an existing corpus.
+bench: $(STAMP)
+	$(BIN)/python -m bench.run $(if $(CORPUS),--corpus "$(CORPUS)")
+
+bench-large: $(STAMP)
+	$(BIN)/python -m bench.run --sizes 100000 --runs 1
 
 # The content fuzzer at length (make test runs 300 examples); FUZZ_EXAMPLES=N to choose.
 fuzz: $(TEST_STAMP)
