@@ -7,9 +7,11 @@ from) so that the dev server's next build re-reads, re-renders and rewrites only
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import time
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from site_gen.content import MAX_FILE_MB, Inputs, load, stamp_of
@@ -17,8 +19,9 @@ from site_gen.derive import Catalog, derive
 from site_gen.errors import SiteErrors
 from site_gen.model import PaperMemo, validate
 from site_gen.render import ENTRY_TEMPLATE, Recipe, Templates, Views, make_templates, plan, template_files
-from site_gen.write import write_changes, write_site
+from site_gen.write import write_changes, write_files, write_site
 
+PARALLEL_FROM = 500  # fewer outputs than this are not worth forking for
 # Past this many changed outputs (a template or site.yaml edit), stream a whole new folder instead.
 INCREMENTAL_LIMIT = 2000
 
@@ -78,9 +81,11 @@ def _digest(data: bytes) -> bytes:
 class Builder:
     """Builds ROOT into OUT; kept alive, its next build does only the work that changed."""
 
-    def __init__(self, root: Path, out: Path, base_url: str | None = None, max_file_mb: float = MAX_FILE_MB) -> None:
+    def __init__(
+        self, root: Path, out: Path, base_url: str | None = None, max_file_mb: float = MAX_FILE_MB, jobs: int = 1
+    ) -> None:
         self.root, self.out, self.base_url = root.resolve(), out.resolve(), base_url
-        self.max_file_mb = max_file_mb
+        self.max_file_mb, self.jobs = max_file_mb, jobs
         self._inputs: Inputs | None = None
         self._memo = PaperMemo()
         self._views: Views | None = None
@@ -139,20 +144,20 @@ class Builder:
         return views
 
     def _write_all(self, recipes: list[Recipe], keys: dict[str, Hashable], ready: Prepared) -> int:
-        """A whole new output folder, streamed and swapped in."""
+        """A whole new output folder, rendered (by `jobs` processes) into staging and swapped in."""
         self._made = {}
-        made: dict[str, Made] = {}
+        digests: dict[str, bytes] = {}
 
-        def outputs() -> Iterator[tuple[str, bytes]]:
-            for recipe in recipes:
-                data = recipe.make()
-                made[recipe.path] = Made(keys[recipe.path], _digest(data))
-                yield recipe.path, data
+        def fill(staging: Path) -> None:
+            if self.jobs > 1 and len(recipes) >= PARALLEL_FROM:
+                digests.update(render_in_parallel(staging, recipes, self.jobs))
+            else:
+                digests.update(render_share(staging, recipes))
 
-        report = write_site(self.out, outputs(), ready.inputs.static_files)
-        self._made = made
+        write_site(self.out, fill, ready.inputs.static_files)
+        self._made = {path: Made(keys[path], digest) for path, digest in digests.items()}
         self._static = _static_stamps(ready.inputs.static_files)
-        return report.files
+        return len(recipes) + len(self._static)
 
     def _update(self, changed: list[Recipe], keys: dict[str, Hashable], ready: Prepared) -> int:
         """Render what changed (all of it before writing any of it), then rewrite only differing files."""
@@ -175,6 +180,57 @@ class Builder:
         return known.digest if known else None
 
 
+def render_share(staging: Path, recipes: list[Recipe]) -> dict[str, bytes]:
+    """Render and write some outputs into the staging folder; their digests."""
+    digests: dict[str, bytes] = {}
+
+    def outputs() -> Iterator[tuple[str, bytes]]:
+        for recipe in recipes:
+            data = recipe.make()
+            digests[recipe.path] = _digest(data)
+            yield recipe.path, data
+
+    write_files(staging, outputs())
+    return digests
+
+
+def _worker(staging: Path, recipes: list[Recipe], results: Connection) -> None:
+    """A forked renderer: its share of the outputs, then its digests (or its errors) to the parent."""
+    try:
+        results.send(("ok", render_share(staging, recipes)))
+    except SiteErrors as exc:
+        results.send(("errors", exc.errors))
+    except BaseException as exc:  # reported to the parent, which raises it as its own
+        results.send(("failed", f"{type(exc).__name__}: {exc}"))
+    finally:
+        results.close()
+
+
+def render_in_parallel(staging: Path, recipes: list[Recipe], jobs: int) -> dict[str, bytes]:
+    """Split the outputs over `jobs` processes (forked, so they share the prepared site); all digests.
+
+    Output is byte-identical to one process: each output depends only on its own recipe.
+    """
+    context = multiprocessing.get_context("fork")
+    workers = []
+    for share in range(1, jobs):
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(target=_worker, args=(staging, recipes[share::jobs], send))
+        process.start()
+        send.close()
+        workers.append((process, receive))
+    digests = render_share(staging, recipes[0::jobs])
+    for process, receive in workers:
+        outcome, value = receive.recv()
+        process.join()
+        if outcome == "errors":
+            raise SiteErrors(value)
+        if outcome == "failed":
+            raise RuntimeError(f"a rendering process failed: {value}")
+        digests.update(value)
+    return digests
+
+
 def _keys(recipes: list[Recipe], templates: Templates) -> dict[str, Hashable]:
     """Each output's full key: what it is made from plus the templates that make it."""
     prints = {name: templates.fingerprint(name) for name in {r.template for r in recipes if r.template}}
@@ -186,9 +242,11 @@ def _static_stamps(static: dict[str, Path]) -> dict[str, tuple[Path, tuple[int, 
     return {rel: (source, stamp_of(source)) for rel, source in static.items()}
 
 
-def build(root: Path, out: Path, base_url: str | None = None, max_file_mb: float = MAX_FILE_MB) -> BuildReport:
+def build(
+    root: Path, out: Path, base_url: str | None = None, max_file_mb: float = MAX_FILE_MB, jobs: int = 1
+) -> BuildReport:
     """Build ROOT's content into OUT from scratch."""
-    return Builder(root, out, base_url, max_file_mb).build()
+    return Builder(root, out, base_url, max_file_mb, jobs).build()
 
 
 def check(root: Path, base_url: str | None = None, max_file_mb: float = MAX_FILE_MB) -> Prepared:

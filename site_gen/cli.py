@@ -24,6 +24,13 @@ def _base_url(value: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _jobs(value: str) -> int:
+    """argparse type for --jobs: a positive whole number."""
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive whole number")
+    return int(value)
+
+
 def _root(value: str) -> Path:
     """argparse type for --root: an existing folder."""
     path = Path(value)
@@ -44,7 +51,7 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--base-url", type=_base_url, help="absolute URL the site is published at")
     build_cmd.add_argument("--max-file-mb", type=float, default=MAX_FILE_MB, help="largest content file read")
     build_cmd.add_argument(
-        "--jobs", type=int, default=1, help="rendering processes (accepted; rendering is one process for now)"
+        "--jobs", type=_jobs, default=1, help="rendering processes (default 1; the output is the same at any number)"
     )
 
     serve_cmd = commands.add_parser("serve", help="build, serve and rebuild on every change")
@@ -98,7 +105,7 @@ def run_build(args: argparse.Namespace) -> int:
             f"site-gen: error: --out {out} would overwrite the site's own files; choose another folder", file=sys.stderr
         )
         return EXIT_USAGE
-    built = build(root, out, args.base_url, args.max_file_mb)
+    built = build(root, out, args.base_url, args.max_file_mb, args.jobs)
     print(f"built {built.papers} papers, {built.pages} pages, {built.files} files into {out} in {built.seconds:.2f} s")
     return EXIT_OK
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from site_gen.build import Prepared
 from site_gen.render import render_site
-from site_gen.write import write_site
+from site_gen.write import write_files, write_site
 
 
 class _LinkParser(html.parser.HTMLParser):
@@ -76,5 +76,6 @@ def check_links(ready: Prepared) -> list[str]:
     """Build the prepared site into a scratch folder and crawl it."""
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "_site"
-        write_site(out, render_site(ready.catalog, ready.templates), ready.inputs.static_files)
+        files = render_site(ready.catalog, ready.templates)
+        write_site(out, lambda staging: write_files(staging, files), ready.inputs.static_files)
         return crawl(out)

@@ -6,20 +6,10 @@ import ctypes
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 STAGING_PREFIX = "tmp-"
-
-
-@dataclass(frozen=True)
-class WriteReport:
-    """What a build wrote."""
-
-    files: int
-    pages: int
-    static: int
 
 
 def _staging_prefix(out: Path) -> str:
@@ -34,29 +24,27 @@ def remove_stale(out: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def write_site(out: Path, files: Iterable[tuple[str, bytes]], static: dict[str, Path]) -> WriteReport:
-    """Write every file and static asset into a staging folder, then replace OUT with it.
+def write_site(out: Path, fill: Callable[[Path], None], static: dict[str, Path]) -> None:
+    """Let `fill` write every file into a staging folder, add the static assets, then replace OUT with it.
 
-    If anything fails (a render error surfaces while streaming), the staging folder is removed
-    and OUT is left exactly as it was.
+    If anything fails (a render error surfaces while writing), the staging folder is removed and OUT
+    is left exactly as it was.
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(out)
     staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(out), dir=out.parent))
     try:
-        count, pages = _write_files(staging, files)
+        fill(staging)
         _copy_static(staging, static)
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return WriteReport(count + len(static), pages, len(static))
 
 
-def _write_files(staging: Path, files: Iterable[tuple[str, bytes]]) -> tuple[int, int]:
-    """Each (relative path, bytes) under staging; returns (files, HTML pages) written."""
-    count = pages = 0
+def write_files(staging: Path, files: Iterable[tuple[str, bytes]]) -> None:
+    """Each (relative path, bytes) under the staging folder."""
     made: set[Path] = set()
     for rel, data in files:
         target = staging / rel
@@ -64,9 +52,6 @@ def _write_files(staging: Path, files: Iterable[tuple[str, bytes]]) -> tuple[int
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
         target.write_bytes(data)
-        count += 1
-        pages += rel.endswith(".html")
-    return count, pages
 
 
 def _copy_static(staging: Path, static: dict[str, Path]) -> None:

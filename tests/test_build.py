@@ -170,3 +170,27 @@ def test_build_defaults_to_root_site_folder(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (root / "_site" / "index.html").is_file()
     assert os.listdir(root / "_site" / "papers")
+
+
+def test_parallel_rendering_gives_the_same_bytes(tmp_path: Path) -> None:
+    from bench.corpus import write_corpus
+
+    root = tmp_path / "corpus"
+    write_corpus(root, 400, seed=3)
+    build(root, tmp_path / "one", "--jobs", "1")
+    build(root, tmp_path / "two", "--jobs", "2")
+    build(root, tmp_path / "three", "--jobs", "3")
+    assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two") == tree_digest(tmp_path / "three")
+
+
+def test_a_template_error_in_a_rendering_process_is_located(tmp_path: Path) -> None:
+    from bench.corpus import write_corpus
+
+    root = tmp_path / "corpus"
+    write_corpus(root, 400, seed=3)
+    (root / "templates").mkdir()
+    (root / "templates" / "paper.html").write_text("{{ paper.no_such_field.deeper }}\n", encoding="utf-8")
+    result = run_cli("build", "--root", str(root), "--out", str(tmp_path / "out"), "--jobs", "2")
+    assert result.returncode == 1
+    assert result.stderr.startswith("templates/paper.html:1:1: error: template error: ")
+    assert not (tmp_path / "out").exists()
