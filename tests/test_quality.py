@@ -60,3 +60,10 @@ def test_axe_finds_no_violations(browser: Browser, built: dict[str, Path], schem
         found[url] = [(v["id"], len(v["nodes"])) for v in violations]
     page.close()
     assert found == {url: [] for url in urls}
+
+
+def test_default_site_stays_within_its_page_weight_budget(built: dict[str, Path]) -> None:
+    site = built["repo"]
+    index, css, js = (len((site / name).read_bytes()) for name in ("index.html", "static/site.css", "static/site.js"))
+    assert index + css + js < 60_000, (index, css, js)
+    assert js < 8_000
