@@ -50,11 +50,6 @@ class Origin:
         """A SiteError at this record."""
         return self.source.error(self.keys, message)
 
-    def where(self) -> str:
-        """PATH:LINE:COL of this record."""
-        found = self.error("")
-        return f"{found.path}:{found.line}:{found.col}"
-
 
 @dataclass(frozen=True)
 class Link:
