@@ -133,12 +133,12 @@ def parse(text: str, path: str) -> AuthorPage:
     return page
 
 
-def year_files(page: AuthorPage) -> dict[int, str]:
-    """YAML text per year, papers in page order."""
-    by_year: dict[int, list[ImportedPaper]] = {}
+def by_year(page: AuthorPage) -> dict[int, list[ImportedPaper]]:
+    """The page's papers per year, in page order."""
+    years: dict[int, list[ImportedPaper]] = {}
     for paper in page.papers:
-        by_year.setdefault(paper.year, []).append(paper)
-    return {year: dump_papers([p.as_yaml_data() for p in papers]) for year, papers in by_year.items()}
+        years.setdefault(paper.year, []).append(paper)
+    return years
 
 
 def import_file(source: Path, root: Path, force: bool = False, dry_run: bool = False) -> list[str]:
@@ -147,10 +147,10 @@ def import_file(source: Path, root: Path, force: bool = False, dry_run: bool = F
     if not force:
         return merge(root, [paper.as_yaml_data() for paper in page.papers], dry_run)
     report = []
-    for year, body in sorted(year_files(page).items(), reverse=True):
+    for year, papers in sorted(by_year(page).items(), reverse=True):
         path = root / "content" / "papers" / f"{year}.yaml"
-        report.append(f"{path.relative_to(root).as_posix()}: replace with {body.count(chr(10) + '- ') + 1} papers")
+        report.append(f"{path.relative_to(root).as_posix()}: replace with {len(papers)} papers")
         if not dry_run:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(body, encoding="utf-8")
+            path.write_text(dump_papers([paper.as_yaml_data() for paper in papers]), encoding="utf-8")
     return report
