@@ -167,11 +167,19 @@ def _other_fields(kind: str, raw: dict[str, str]) -> dict[str, Any]:
     for name in ("url", "pdf"):
         if raw.get(name):
             data[name] = raw[name].strip()
+    if "url" not in data and _venue_field(kind, raw) is None and _arxiv_id(raw):
+        data["url"] = f"https://arxiv.org/abs/{_arxiv_id(raw)}"
     if raw.get("keywords"):
         data["tags"] = [decode(word) for word in re.split(r"[,;]", raw["keywords"]) if word.strip()]
     if raw.get("abstract"):
         data["abstract"] = decode(raw["abstract"])
     return data
+
+
+def _arxiv_id(raw: dict[str, str]) -> str:
+    """The arXiv identifier of an entry that gives one (eprint with no other archive), else ''."""
+    archive = raw.get("archiveprefix", raw.get("eprinttype", "")).lower()
+    return raw.get("eprint", "").strip() if archive in ("arxiv", "") else ""
 
 
 def _venue_field(kind: str, raw: dict[str, str]) -> str | None:
@@ -190,9 +198,8 @@ def _venue(key: str, kind: str, raw: dict[str, str]) -> str:
     field = _venue_field(kind, raw)
     if field is not None:
         return decode(raw[field])
-    eprint, archive = raw.get("eprint", "").strip(), raw.get("archiveprefix", raw.get("eprinttype", "")).lower()
-    if eprint and archive in ("arxiv", ""):
-        raw.setdefault("url", f"https://arxiv.org/abs/{eprint}")
+    eprint = _arxiv_id(raw)
+    if eprint:
         return f"arXiv preprint arXiv:{eprint}"
     raise EntryProblem(f"entry '{key}' names no venue; add booktitle, journal or howpublished")
 
