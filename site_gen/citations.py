@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from pylatexenc.latexencode import unicode_to_latex
@@ -39,7 +40,10 @@ def bibtex_escape(text: str) -> str:
 
 def protect_case(title: str, escape: Callable[[str], str] = bibtex_escape) -> str:
     """Brace words with capitals after their first letter (LLMs, M3-Embedding) so styles keep them."""
-    return " ".join("{" + escape(word) + "}" if _MIXED_CASE.search(word) else escape(word) for word in title.split(" "))
+    words = title.split(" ")
+    if not any(_MIXED_CASE.search(word) for word in words):
+        return escape(title)
+    return " ".join("{" + escape(word) + "}" if _MIXED_CASE.search(word) else escape(word) for word in words)
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -93,6 +97,7 @@ CSL_TYPES = {
 }
 
 
+@lru_cache(maxsize=65536)
 def bibtex_name(name: str, escape: Callable[[str], str]) -> str:
     """A name as BibTeX reads it back: 'Last, First', 'Last, Jr., First', {Corporate Names}, others."""
     if name == "et al.":
@@ -116,23 +121,39 @@ def bibtex(entry: Entry, ascii_only: bool = False, abstract: bool = False) -> st
     Site-only fields (a local pdf, code, slides, video, poster, data, selected, tags) never appear;
     the abstract only in the full export (publications.bib), not in the entry readers copy to cite.
     """
+    return bibtex_pair(entry, ascii_only)[1 if abstract else 0]
+
+
+def bibtex_pair(entry: Entry, ascii_only: bool = False) -> tuple[str, str]:
+    """The paper's BibTeX entry without and with its abstract, from one pass over its fields."""
     paper = entry.paper
     if paper.bibtex:
-        return paper.bibtex.strip() + "\n"
+        verbatim = paper.bibtex.strip() + "\n"
+        return verbatim, verbatim
     escape = latex_ascii if ascii_only else bibtex_escape
     kind = entry_type(entry)
-    venue_field = VENUE_FIELDS[kind]
+    head = f"@{kind}{{{paper.bibkey or entry.id},\n"
+    body = ",\n".join(f"    {name} = {value}" for name, value in _fields(entry, kind, escape) if value)
+    cite = head + body + "\n}\n"
+    if not paper.abstract:
+        return cite, cite
+    return cite, head + body + f",\n    abstract = {{{escape(paper.abstract)}}}\n}}\n"
+
+
+def _fields(entry: Entry, kind: str, escape: Callable[[str], str]) -> list[tuple[str, str | None]]:
+    """The (name, value) fields of a BibTeX entry but the abstract, in their fixed order; None when absent."""
+    paper = entry.paper
     text_fields = {
-        venue_field: paper.venue,
+        VENUE_FIELDS[kind]: paper.venue,
         "address": paper.address,
         "publisher": paper.publisher,
         "volume": paper.volume,
         "number": paper.number,
         "note": paper.note,
     }
-    text_fields[venue_field] = paper.venue
+    text_fields[VENUE_FIELDS[kind]] = paper.venue  # book: publisher, unpublished: note
     links = dict(paper.links)
-    fields = [
+    return [
         ("title", "{" + protect_case(paper.title, escape) + "}"),
         ("author", "{" + " and ".join(bibtex_name(name, escape) for name in paper.authors) + "}"),
         *((name, "{" + escape(value) + "}") for name, value in text_fields.items() if value),
@@ -142,10 +163,7 @@ def bibtex(entry: Entry, ascii_only: bool = False, abstract: bool = False) -> st
         ("doi", "{" + paper.doi + "}" if paper.doi else None),
         ("url", "{" + links["url"].url + "}" if "url" in links and not links["url"].local else None),
         ("pdf", "{" + paper.pdf.url + "}" if paper.pdf and not paper.pdf.local else None),
-        ("abstract", "{" + escape(paper.abstract) + "}" if paper.abstract and abstract else None),
     ]
-    body = ",\n".join(f"    {name} = {value}" for name, value in fields if value)
-    return f"@{kind}{{{paper.bibkey or entry.id},\n{body}\n}}\n"
 
 
 def csl_item(entry: Entry) -> dict[str, Any]:

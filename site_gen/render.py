@@ -21,10 +21,10 @@ from markupsafe import Markup
 from site_gen import citations
 from site_gen.derive import Catalog, Entry, VenueGroup
 from site_gen.errors import SiteError, SiteErrors
-from site_gen.markup import fold, markdown
-from site_gen.model import Link, Owner, Site
+from site_gen.markup import markdown
+from site_gen.model import Site
+from site_gen.views import PaperView, highwire, href, json_ld, json_script, owner_names, paper_view
 
-LINK_LABELS = {"url": "Web", "code": "Code", "slides": "Slides", "video": "Video", "poster": "Poster", "data": "Data"}
 FEED_SIZE = 50
 ENTRY_TEMPLATE = "_paper.html"
 Output = tuple[str, bytes]
@@ -126,106 +126,6 @@ def template_files(dirs: tuple[Path, ...]) -> tuple[str, ...]:
     return tuple(sorted(str(path) for folder in dirs for path in folder.rglob("*") if path.is_file()))
 
 
-def json_script(data: Any) -> Markup:
-    """JSON safe inside <script>: no '<', '>' or '&' can end the element."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
-
-
-def plain_text(html_text: str) -> str:
-    """Rendered HTML reduced to one line of text (meta descriptions, feed summaries)."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", html_text)).split())
-
-
-def href(link: Link, root: str) -> str:
-    """A link as written in a page `root` away from the site root."""
-    return root + link.url if link.local else link.url
-
-
-def absolute(link: Link, base_url: str) -> str:
-    """A link as an absolute URL (for metadata that the web requires absolute)."""
-    return base_url + link.url if link.local else link.url
-
-
-def owner_names(owner: Owner) -> frozenset[str]:
-    """The folded spellings of the owner's name."""
-    return frozenset(fold(name) for name in (owner.name, *owner.aliases))
-
-
-def paper_view(entry: Entry, site: Site, mine: frozenset[str]) -> dict[str, Any]:
-    """What every template needs to show one paper; built once, used on every page that lists it."""
-    paper = entry.paper
-    abstract = Markup(markdown(paper.abstract)) if paper.abstract else None
-    links = [(LINK_LABELS[name], link) for name, link in paper.links]
-    if paper.doi:
-        links.append(("DOI", Link("https://doi.org/" + paper.doi)))
-    return {
-        "id": entry.id,
-        "title": paper.title,
-        "year": paper.year,
-        "month": paper.month,
-        "authors": [{"name": name, "owner": fold(name) in mine} for name in paper.authors],
-        "venue": paper.venue,
-        "venue_name": entry.venue.name,
-        "venue_slug": entry.venue.slug,
-        "journal": not citations.in_proceedings(entry),
-        "pdf": paper.pdf,
-        "links": links,
-        "doi": paper.doi,
-        "pages": paper.pages,
-        "address": paper.address,
-        "abstract": abstract,
-        "summary": plain_text(abstract) if abstract else "",
-        "award": paper.award,
-        "selected": paper.selected,
-        "tags": list(paper.tags),
-        "url": f"{site.base_url}papers/{entry.id}/",
-        "date": _date(paper.year, paper.month),
-        "timestamp": f"{paper.year}-{paper.month or 1:02d}-01T00:00:00Z",
-    }
-
-
-def _date(year: int, month: int | None) -> str:
-    """YYYY-MM or YYYY."""
-    return f"{year}-{month:02d}" if month else str(year)
-
-
-def highwire(view: dict[str, Any], entry: Entry, base_url: str) -> list[tuple[str, str]]:
-    """The citation_* meta tags Google Scholar indexes."""
-    tags = [("citation_title", view["title"])]
-    tags += [("citation_author", name) for name in entry.paper.authors]
-    month = view["month"]
-    tags.append(("citation_publication_date", f"{view['year']}/{month:02d}" if month else str(view["year"])))
-    tags.append(("citation_journal_title" if view["journal"] else "citation_conference_title", view["venue"]))
-    if view["pdf"]:
-        tags.append(("citation_pdf_url", absolute(view["pdf"], base_url)))
-    pages = citations.page_range(view["pages"])
-    if pages:
-        tags += [("citation_firstpage", pages[0]), ("citation_lastpage", pages[1])]
-    if view["doi"]:
-        tags.append(("citation_doi", view["doi"]))
-    return tags
-
-
-def json_ld(view: dict[str, Any], entry: Entry) -> dict[str, Any]:
-    """The schema.org ScholarlyArticle for one paper."""
-    data: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "ScholarlyArticle",
-        "headline": view["title"],
-        "name": view["title"],
-        "url": view["url"],
-        "author": [{"@type": "Person", "name": name} for name in entry.paper.authors],
-        "datePublished": view["date"],
-        "isPartOf": {"@type": "Periodical" if view["journal"] else "CreativeWork", "name": view["venue"]},
-    }
-    if view["summary"]:
-        data["abstract"] = view["summary"]
-    if view["doi"]:
-        data["sameAs"] = "https://doi.org/" + view["doi"]
-    return data
-
-
 @dataclass(frozen=True)
 class Recipe:
     """One output file: where it goes, everything it depends on (`key`, compared with ==), and how to make it."""
@@ -250,13 +150,12 @@ class Views:
         self._entry_macro = templates.env.get_template(ENTRY_TEMPLATE).module.entry  # type: ignore[attr-defined]
         self._templates = templates
         self._mine = owner_names(site.author)
-        self._made: dict[Entry, dict[str, Any]] = {}
+        self._made: dict[Entry, PaperView] = {}
         self._entries: dict[tuple[Entry, str], Markup] = {}
-        self._bibtex: dict[Entry, str] = {}
-        self._exported: dict[Entry, str] = {}
+        self._bibtex: dict[Entry, tuple[str, str]] = {}
         self._csl: dict[Entry, str] = {}
 
-    def __call__(self, entry: Entry) -> dict[str, Any]:
+    def __call__(self, entry: Entry) -> PaperView:
         """The view of one placed paper."""
         view = self._made.get(entry)
         if view is None:
@@ -273,16 +172,17 @@ class Views:
 
     def bibtex(self, entry: Entry) -> str:
         """One paper's BibTeX entry."""
-        found = self._bibtex.get(entry)
-        if found is None:
-            found = self._bibtex[entry] = citations.bibtex(entry)
-        return found
+        return self._bibtex_pair(entry)[0]
 
     def exported(self, entry: Entry) -> str:
         """One paper's BibTeX entry for the full export, abstract included."""
-        found = self._exported.get(entry)
+        return self._bibtex_pair(entry)[1]
+
+    def _bibtex_pair(self, entry: Entry) -> tuple[str, str]:
+        """One paper's BibTeX entry without and with its abstract."""
+        found = self._bibtex.get(entry)
         if found is None:
-            found = self._exported[entry] = citations.bibtex(entry, abstract=True)
+            found = self._bibtex[entry] = citations.bibtex_pair(entry)
         return found
 
     def csl_json(self, entry: Entry) -> str:
@@ -301,7 +201,6 @@ class Views:
         self._made = {entry: view for entry, view in self._made.items() if entry in present}
         self._entries = {key: value for key, value in self._entries.items() if key[0] in present}
         self._bibtex = {entry: text for entry, text in self._bibtex.items() if entry in present}
-        self._exported = {entry: text for entry, text in self._exported.items() if entry in present}
         self._csl = {entry: text for entry, text in self._csl.items() if entry in present}
 
 
@@ -494,7 +393,7 @@ def _feed(catalog: Catalog, templates: Templates, views: Views, newest: tuple[En
     """feed.xml: the newest papers as an Atom feed."""
     site = catalog.site
     papers = [views(e) for e in newest]
-    updated = papers[0]["timestamp"] if papers else "1970-01-01T00:00:00Z"
+    updated = papers[0].timestamp if papers else "1970-01-01T00:00:00Z"
     return templates.render(
         "feed.xml",
         site_title=site.title,

@@ -165,6 +165,7 @@ def builtin_group(venue: str) -> Venue:
     return make_venue(strip_numbers(line), is_journal(line))
 
 
+@lru_cache(maxsize=4096)
 def _known(line: str) -> KnownVenue | None:
     """The first table row that recognises the line."""
     return next((row for row in TABLE if row.pattern.search(line)), None)
@@ -179,6 +180,7 @@ def _workshop_group(line: str, known: KnownVenue | None) -> Venue:
     return make_venue(strip_numbers(line), False)
 
 
+@lru_cache(maxsize=4096)
 def is_journal(line: str) -> bool:
     """Whether a venue line names a journal rather than a conference."""
     known = _known(line)

@@ -1,0 +1,171 @@
+"""Views: what templates see of one paper, made once per paper and shared by every page that shows it."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from site_gen import citations
+from site_gen.derive import Entry
+from site_gen.markup import fold, markdown
+from site_gen.model import Link, Owner, Site
+
+LINK_LABELS = {"url": "Web", "code": "Code", "slides": "Slides", "video": "Video", "poster": "Poster", "data": "Data"}
+DESCRIPTION_CHARS = 300
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """One name in an author list; `owner` when it is the site owner's."""
+
+    name: str
+    owner: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PaperView:
+    """One placed paper as templates use it (attributes, not dict keys: Jinja looks them up faster)."""
+
+    id: str
+    title: str
+    year: int
+    month: int | None
+    authors: tuple[Author, ...]
+    authors_html: Markup
+    venue: str
+    venue_name: str
+    venue_slug: str
+    journal: bool
+    pdf: Link | None
+    links: tuple[tuple[str, Link], ...]
+    doi: str | None
+    pages: str | None
+    address: str | None
+    abstract: Markup | None
+    summary: str
+    description: str
+    award: str | None
+    selected: bool
+    tags: tuple[str, ...]
+    url: str
+    date: str
+    timestamp: str
+
+
+def owner_names(owner: Owner) -> frozenset[str]:
+    """The folded spellings of the owner's name."""
+    return frozenset(fold(name) for name in (owner.name, *owner.aliases))
+
+
+def paper_view(entry: Entry, site: Site, mine: frozenset[str]) -> PaperView:
+    """The view of one placed paper."""
+    paper = entry.paper
+    abstract = Markup(markdown(paper.abstract)) if paper.abstract else None
+    links = tuple((LINK_LABELS[name], link) for name, link in paper.links)
+    if paper.doi:
+        links += (("DOI", Link("https://doi.org/" + paper.doi)),)
+    authors = tuple(Author(name, fold(name) in mine) for name in paper.authors)
+    summary = plain_text(abstract) if abstract else ""
+    return PaperView(
+        id=entry.id,
+        title=paper.title,
+        year=paper.year,
+        month=paper.month,
+        authors=authors,
+        authors_html=authors_html(authors),
+        venue=paper.venue,
+        venue_name=entry.venue.name,
+        venue_slug=entry.venue.slug,
+        journal=not citations.in_proceedings(entry),
+        pdf=paper.pdf,
+        links=links,
+        doi=paper.doi,
+        pages=paper.pages,
+        address=paper.address,
+        abstract=abstract,
+        summary=summary,
+        description=shorten(summary, DESCRIPTION_CHARS),
+        award=paper.award,
+        selected=paper.selected,
+        tags=paper.tags,
+        url=f"{site.base_url}papers/{entry.id}/",
+        date=f"{paper.year}-{paper.month:02d}" if paper.month else str(paper.year),
+        timestamp=f"{paper.year}-{paper.month or 1:02d}-01T00:00:00Z",
+    )
+
+
+def authors_html(authors: tuple[Author, ...]) -> Markup:
+    """The author list, the owner's name in <strong class="me">."""
+    return Markup(
+        ", ".join(f'<strong class="me">{escape(a.name)}</strong>' if a.owner else escape(a.name) for a in authors)
+    )
+
+
+def plain_text(html_text: str) -> str:
+    """Rendered HTML reduced to one line of text (meta descriptions, feed summaries)."""
+    return " ".join(html.unescape(_TAG.sub(" ", html_text)).split())
+
+
+def shorten(text: str, limit: int) -> str:
+    """TEXT cut at a word boundary to about LIMIT characters, with '...' when cut (as Jinja's truncate)."""
+    if len(text) <= limit + 5:
+        return text
+    return text[: limit - 3].rsplit(" ", 1)[0] + "..."
+
+
+def href(link: Link, root: str) -> str:
+    """A link as written in a page `root` away from the site root."""
+    return root + link.url if link.local else link.url
+
+
+def absolute(link: Link, base_url: str) -> str:
+    """A link as an absolute URL (for metadata that the web requires absolute)."""
+    return base_url + link.url if link.local else link.url
+
+
+def highwire(view: PaperView, entry: Entry, base_url: str) -> list[tuple[str, str]]:
+    """The citation_* meta tags Google Scholar indexes."""
+    tags = [("citation_title", view.title)]
+    tags += [("citation_author", name) for name in entry.paper.authors]
+    date = f"{view.year}/{view.month:02d}" if view.month else str(view.year)
+    tags.append(("citation_publication_date", date))
+    tags.append(("citation_journal_title" if view.journal else "citation_conference_title", view.venue))
+    if view.pdf:
+        tags.append(("citation_pdf_url", absolute(view.pdf, base_url)))
+    pages = citations.page_range(view.pages)
+    if pages:
+        tags += [("citation_firstpage", pages[0]), ("citation_lastpage", pages[1])]
+    if view.doi:
+        tags.append(("citation_doi", view.doi))
+    return tags
+
+
+def json_ld(view: PaperView, entry: Entry) -> dict[str, Any]:
+    """The schema.org ScholarlyArticle for one paper."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "headline": view.title,
+        "name": view.title,
+        "url": view.url,
+        "author": [{"@type": "Person", "name": name} for name in entry.paper.authors],
+        "datePublished": view.date,
+        "isPartOf": {"@type": "Periodical" if view.journal else "CreativeWork", "name": view.venue},
+    }
+    if view.summary:
+        data["abstract"] = view.summary
+    if view.doi:
+        data["sameAs"] = "https://doi.org/" + view.doi
+    return data
+
+
+def json_script(data: Any) -> Markup:
+    """JSON safe inside <script>: no '<', '>' or '&' can end the element."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
