@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import html
 import json
-import re
 import traceback
 import urllib.parse
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator
@@ -115,6 +113,7 @@ def make_templates(dirs: tuple[Path, ...]) -> Templates:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,
     )
     env.filters["json_script"] = json_script
     env.globals["href"] = href
