@@ -273,3 +273,11 @@ def _load_pages(root: Path, max_mb: float) -> tuple[tuple[TextFile, ...], list[S
             if text is not None:
                 pages.append(TextFile(rel, text))
     return tuple(pages), errors
+
+
+def input_stamps(root: Path) -> dict[str, Stamp]:
+    """The stamp of every file a build reads: content, templates and static files, the generator's too."""
+    root = root.resolve()
+    folders = [root / "content", root / "templates", root / "static"]
+    folders += [GENERATOR_ROOT / "templates", GENERATOR_ROOT / "static"]
+    return {str(path): stamp_of(path) for folder in folders for path in files_under(folder)}

@@ -21,7 +21,7 @@ from site_gen.derive import Catalog, Entry, VenueGroup
 from site_gen.errors import SiteError, SiteErrors
 from site_gen.markup import markdown
 from site_gen.model import Site
-from site_gen.views import PaperView, highwire, href, json_ld, json_script, owner_names, paper_view
+from site_gen.views import PaperView, highwire, href, json_ld, json_script, meta_tags, owner_names, paper_view
 
 FEED_SIZE = 50
 ENTRY_TEMPLATE = "_paper.html"
@@ -116,6 +116,7 @@ def make_templates(dirs: tuple[Path, ...]) -> Templates:
         auto_reload=False,
     )
     env.filters["json_script"] = json_script
+    env.filters["meta_tags"] = meta_tags
     env.globals["href"] = href
     return Templates(env, dirs, template_files(dirs))
 
@@ -125,14 +126,18 @@ def template_files(dirs: tuple[Path, ...]) -> tuple[str, ...]:
     return tuple(sorted(str(path) for folder in dirs for path in folder.rglob("*") if path.is_file()))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Recipe:
-    """One output file: where it goes, everything it depends on (`key`, compared with ==), and how to make it."""
+    """One output file: where it goes, everything it depends on (`key`, compared with ==), and how to make it.
+
+    `cost` is a rough guess of the work, in paper pages, for sharing the outputs between processes.
+    """
 
     path: str
     key: Hashable
     template: str | None
     make: Callable[[], bytes]
+    cost: int = 0
 
 
 class Views:
@@ -216,13 +221,13 @@ def layout(catalog: Catalog, root: str) -> dict[str, Any]:
 
 
 def plan(catalog: Catalog, templates: Templates, views: Views) -> list[Recipe]:
-    """A recipe for every output file, in a fixed order."""
+    """A recipe for every output file, in a fixed order: the pages that list every paper first."""
     return [
         _index(catalog, templates, views),
-        *_papers(catalog, templates, views),
         *_venues(catalog, templates, views),
-        *_pages(catalog, templates),
         *_site_files(catalog, templates, views),
+        *_pages(catalog, templates),
+        *_papers(catalog, templates, views),
     ]
 
 
@@ -264,7 +269,8 @@ def _index(catalog: Catalog, templates: Templates, views: Views) -> Recipe:
         )
 
     key = ("index", catalog.site, catalog.pages, catalog.entries)
-    return Recipe("index.html", key, "index.html", lambda: templates.render("index.html", **context()).encode())
+    make = lambda: templates.render("index.html", **context()).encode()  # noqa: E731
+    return Recipe("index.html", key, "index.html", make, cost=3 * len(catalog.entries))
 
 
 def _papers(catalog: Catalog, templates: Templates, views: Views) -> Iterator[Recipe]:
@@ -279,6 +285,7 @@ def _papers(catalog: Catalog, templates: Templates, views: Views) -> Iterator[Re
             key,
             "paper.html",
             functools.partial(_paper_page, catalog, templates, views, entry, previous, following),
+            cost=7,
         )
         bib_key = ("bib", entry)
         yield Recipe(f"papers/{entry.id}/{entry.id}.bib", bib_key, None, functools.partial(_bib_file, views, entry))
@@ -316,6 +323,7 @@ def _venues(catalog: Catalog, templates: Templates, views: Views) -> Iterator[Re
             key,
             "venue.html",
             functools.partial(_venue_page, catalog, templates, views, group),
+            cost=len(group.entries),
         )
 
 
@@ -358,8 +366,9 @@ def _csl_json(views: Views, entries: tuple[Entry, ...]) -> bytes:
 def _site_files(catalog: Catalog, templates: Templates, views: Views) -> Iterator[Recipe]:
     """The bibliography, CSL-JSON, feed, sitemap, robots.txt, 404 page and GitHub Pages markers."""
     site, entries = catalog.site, catalog.entries
-    yield Recipe("publications.bib", ("bib", entries), None, functools.partial(_bibliography, views, entries))
-    yield Recipe("publications.json", ("csl", entries), None, functools.partial(_csl_json, views, entries))
+    count = len(entries)
+    yield Recipe("publications.bib", ("bib", entries), None, functools.partial(_bibliography, views, entries), count)
+    yield Recipe("publications.json", ("csl", entries), None, functools.partial(_csl_json, views, entries), count)
     newest = entries[:FEED_SIZE]
     yield Recipe("feed.xml", ("feed", site, newest), "feed.xml", lambda: _feed(catalog, templates, views, newest))
     paths = (

@@ -165,6 +165,11 @@ def json_ld(view: PaperView, entry: Entry) -> dict[str, Any]:
     return data
 
 
+def meta_tags(pairs: list[tuple[str, str]]) -> Markup:
+    """<meta name=... content=...> lines (one string: a template loop costs more than the tags themselves)."""
+    return Markup("\n".join(f'<meta name="{escape(name)}" content="{escape(value)}">' for name, value in pairs))
+
+
 def json_script(data: Any) -> Markup:
     """JSON safe inside <script>: no '<', '>' or '&' can end the element."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

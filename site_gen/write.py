@@ -111,14 +111,23 @@ def remove_file(out: Path, rel: str) -> None:
         folder.rmdir()
 
 
+def _holds(target: Path, data: bytes) -> bool:
+    """Whether TARGET exists with exactly these bytes (the size is compared first, without reading)."""
+    try:
+        return target.stat().st_size == len(data) and target.read_bytes() == data
+    except OSError:
+        return False
+
+
 def write_changes(
     out: Path, files: Iterable[tuple[str, bytes]], static: dict[str, Path], removed: Iterable[str]
 ) -> int:
-    """Update OUT in place: changed files replaced one by one, static files copied, gone files deleted."""
+    """Update OUT in place: files whose bytes changed replaced one by one, static files copied, gone files deleted."""
     count = 0
     for rel, data in files:
-        replace_file(out / rel, data)
-        count += 1
+        if not _holds(out / rel, data):
+            replace_file(out / rel, data)
+            count += 1
     for rel, source in sorted(static.items()):
         replace_file(out / rel, source.read_bytes())
         count += 1
