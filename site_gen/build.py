@@ -17,7 +17,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from site_gen.content import MAX_FILE_MB, Inputs, Stamp, input_stamps, load, stamp_of
-from site_gen.derive import Catalog, derive
+from site_gen.derive import Catalog, Placements, derive
 from site_gen.errors import SiteErrors
 from site_gen.model import PaperMemo, validate
 from site_gen.render import ENTRY_TEMPLATE, Recipe, Templates, Views, make_templates, plan, template_files
@@ -104,6 +104,7 @@ class Builder:
         self.max_file_mb, self.jobs = max_file_mb, jobs or default_jobs()
         self._inputs: Inputs | None = None
         self._memo = PaperMemo()
+        self._placements = Placements()
         self._views: Views | None = None
         self._made: dict[str, Hashable] = {}
         self._static: dict[str, tuple[Path, Stamp]] = {}
@@ -118,7 +119,7 @@ class Builder:
         content, validation_errors = validate(inputs, self.base_url, self._memo)
         errors += validation_errors
         clock.lap("validate")
-        catalog, derive_errors = derive(content) if content is not None else (None, [])
+        catalog, derive_errors = derive(content, self._placements) if content is not None else (None, [])
         errors += derive_errors
         clock.lap("derive")
         templates = self._templates_for(inputs)
@@ -152,6 +153,7 @@ class Builder:
         ready = self.prepare(clock)
         views = self._views_for(ready)
         views.keep_only(ready.catalog.entries)
+        views.new_round()
         recipes = plan(ready.catalog, ready.templates, views)
         keys = _keys(recipes, ready.templates)
         changed = [r for r in recipes if self._made.get(r.path) != keys[r.path]]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from site_gen.errors import SiteError
 from site_gen.markup import slugify
 from site_gen.model import Content, Page, Paper, Site, hash_once
-from site_gen.venues import Venue, venue_group
+from site_gen.venues import Venue, VenueRule, venue_group
 
 ID_TITLE_WORDS = 5
 ID_TITLE_CHARS = 60  # folder names stay far below the file system's 255 bytes
@@ -104,13 +104,36 @@ def group_years(entries: tuple[Entry, ...]) -> tuple[YearGroup, ...]:
     return tuple(YearGroup(y, tuple(by_year[y])) for y in sorted(by_year, reverse=True))
 
 
-def derive(content: Content) -> tuple[Catalog, list[SiteError]]:
+class Placements:
+    """The entry made for each paper, kept across rebuilds: an unchanged paper keeps the very same Entry,
+    which later stages compare by identity (fast) instead of field by field."""
+
+    def __init__(self) -> None:
+        self._rules: tuple[VenueRule, ...] = ()
+        self._made: dict[int, Entry] = {}  # by id(paper); each entry holds its paper, so the id stays its own
+
+    def entries(self, papers: tuple[Paper, ...], rules: tuple[VenueRule, ...]) -> list[Entry]:
+        """One entry per paper, in order."""
+        if rules != self._rules:
+            self._rules, self._made = rules, {}
+        entries = [self._entry(paper, rules) for paper in papers]
+        self._made = {id(entry.paper): entry for entry in entries}
+        return entries
+
+    def _entry(self, paper: Paper, rules: tuple[VenueRule, ...]) -> Entry:
+        """The entry made last time for this very paper object, or a new one."""
+        known = self._made.get(id(paper))
+        return known if known is not None and known.paper is paper else place(paper, rules)
+
+
+def place(paper: Paper, rules: tuple[VenueRule, ...]) -> Entry:
+    """A paper's entry: its id and its venue group."""
+    return Entry(paper.given_id or derived_id(paper), paper, venue_group(paper.venue, paper.venue_short, rules))
+
+
+def derive(content: Content, placements: Placements | None = None) -> tuple[Catalog, list[SiteError]]:
     """Ids, venue groups and year groups; duplicate ids are errors."""
-    rules = content.site.venues
-    entries = [
-        Entry(paper.given_id or derived_id(paper), paper, venue_group(paper.venue, paper.venue_short, rules))
-        for paper in content.papers
-    ]
+    entries = (placements or Placements()).entries(content.papers, content.site.venues)
     errors = duplicate_errors(entries)
     ordered = tuple(sorted(entries, key=lambda e: -e.paper.year))
     catalog = Catalog(content.site, ordered, group_years(ordered), group_venues(ordered), content.pages)

@@ -92,5 +92,5 @@ def _check_text(text: str) -> None:
         raise _Unsure
     first = text[0]
     may_resolve = first in _RESOLVED_FIRST and (len(text) <= _LONGEST_WORD or not first.isalpha())
-    if may_resolve and _resolver.resolve(yaml.ScalarNode, text, (True, False)) != _STR_TAG:
+    if may_resolve and _resolver.resolve(yaml.ScalarNode, text, (True, False)) != _STR_TAG:  # type: ignore[no-untyped-call]
         raise _Unsure

@@ -10,13 +10,12 @@ from markdown_it_pyrs import MarkdownIt
 # CommonMark without its raw-HTML rules (HTML in content shows as text, never passes through), plus
 # linkify: abstracts copied from the Anthology end in bare URLs ("code at https://...") that readers
 # expect to click. markdown-it.rs renders as markdown-it-py does, at about a seventh of the cost.
-_COMMONMARK_WITHOUT_HTML = (
-    *("blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference"),
-    *("autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline", "linkify"),
+_markdown = MarkdownIt("zero").enable_many(
+    [
+        *("blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference"),
+        *("autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline", "linkify"),
+    ]
 )
-_markdown = MarkdownIt("zero")
-for _rule in _COMMONMARK_WITHOUT_HTML:
-    _markdown.enable(_rule)
 
 # Letters that Unicode does not decompose into a base letter plus marks.
 _UNDECOMPOSED = str.maketrans(
