@@ -49,10 +49,10 @@ golden: $(STAMP)
 	$(BIN)/python -m tests.golden refresh
 
 # Build speed and memory (bench/README.md); CORPUS=DIR measures an existing corpus.
-bench: $(STAMP)
+bench: $(TEST_STAMP) $(CHROMIUM)
 	$(BIN)/python -m bench.run $(if $(CORPUS),--corpus "$(CORPUS)")
 
-bench-large: $(STAMP)
+bench-large: $(TEST_STAMP) $(CHROMIUM)
 	$(BIN)/python -m bench.run --sizes 100000 --runs 1
 
 # The content fuzzer at length (make test runs 300 examples); FUZZ_EXAMPLES=N to choose.

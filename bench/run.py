@@ -24,19 +24,19 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.browser import measure_index
 from bench.corpus import write_corpus
 
 REPO = Path(__file__).resolve().parent.parent
-CHILD = """
-import json, resource, sys, time
+# A long-lived builder, as in the preview server: no-op and one-paper-edit rebuilds.
+REBUILDS = """
+import json, sys, time
 from pathlib import Path
 from site_gen.build import Builder
 root, out, edits = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 builder = Builder(root, out)
-started = time.perf_counter()
 report = builder.build()
-result = {"cold": time.perf_counter() - started, "papers": report.papers, "pages": report.pages, "files": report.files,
-          "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "noop": [], "edit": []}
+result = {"papers": report.papers, "pages": report.pages, "files": report.files, "noop": [], "edit": []}
 papers = sorted((root / "content" / "papers").glob("*.yaml"))
 for i in range(edits):
     started = time.perf_counter(); builder.build(); result["noop"].append(time.perf_counter() - started)
@@ -48,32 +48,58 @@ print(json.dumps(result))
 """
 
 
-def measure(root: Path, runs: int) -> dict[str, Any]:
-    """Median figures for one corpus: `runs` cold builds in fresh processes, `runs` rebuilds of each kind."""
-    results = []
+def cold_build(root: Path, out: Path) -> tuple[float, float]:
+    """(wall seconds, peak MiB) of `site-gen build` in a fresh process, interpreter start included.
+
+    The peak is the largest resident size of the build and of the rendering processes it forks.
+    """
+    command = [sys.executable, "-m", "site_gen", "build", "--root", str(root), "--out", str(out)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"the build of {root} failed")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def rebuilds(root: Path, out: Path, edits: int) -> dict[str, Any]:
+    """A long-lived builder's no-op and one-paper-edit rebuild seconds, and what the site holds."""
+    output = subprocess.run(
+        [sys.executable, "-c", REBUILDS, str(root), str(out), str(edits)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    ).stdout
+    result: dict[str, Any] = json.loads(output)
+    return result
+
+
+def measure(root: Path, runs: int, scratch: Path) -> tuple[dict[str, Any], Path]:
+    """Median figures for one corpus (`runs` cold builds, `runs` rebuilds of each kind) and a built site."""
+    colds = []
     for run in range(runs):
-        with tempfile.TemporaryDirectory() as scratch:
-            work = Path(scratch) / "site"
-            shutil.copytree(root / "content", work / "content")
-            edits = runs if run == 0 else 0
-            output = subprocess.run(
-                [sys.executable, "-c", CHILD, str(work), str(work / "_site"), str(edits)],
-                capture_output=True,
-                text=True,
-                check=True,
-                cwd=REPO,
-            ).stdout
-            results.append(json.loads(output))
-    first = results[0]
-    return {
-        "papers": first["papers"],
-        "cold_s": statistics.median(r["cold"] for r in results),
-        "edit_s": statistics.median(first["edit"]),
-        "noop_s": statistics.median(first["noop"]),
-        "pages": first["pages"],
-        "files": first["files"],
-        "peak_rss_mib": statistics.median(r["rss_mib"] for r in results),
+        work = scratch / f"cold-{run}"
+        shutil.copytree(root / "content", work / "content")
+        colds.append(cold_build(work, work / "_site"))
+        if run < runs - 1:
+            shutil.rmtree(work)
+    work = scratch / "rebuilds"
+    shutil.copytree(root / "content", work / "content")
+    again = rebuilds(work, work / "_site", runs)
+    shutil.rmtree(work)
+    figures = {
+        "papers": again["papers"],
+        "cold_s": statistics.median(seconds for seconds, _ in colds),
+        "edit_s": statistics.median(again["edit"]),
+        "noop_s": statistics.median(again["noop"]),
+        "pages": again["pages"],
+        "files": again["files"],
+        "peak_rss_mib": statistics.median(mib for _, mib in colds),
     }
+    return figures, scratch / f"cold-{runs - 1}" / "_site"
 
 
 def machine() -> dict[str, Any]:
@@ -91,12 +117,20 @@ def machine() -> dict[str, Any]:
 
 def table(rows: list[dict[str, Any]]) -> str:
     """The figures as a text table."""
-    head = f"{'corpus':<28}{'papers':>8}{'cold s':>9}{'edit s':>9}{'no-op s':>9}{'pages':>8}{'peak MiB':>10}"
+    head = (
+        f"{'corpus':<28}{'papers':>8}{'cold s':>9}{'edit s':>9}{'no-op s':>9}{'pages':>8}{'peak MiB':>10}"
+        f"{'paint ms':>10}{'key ms':>8}{'click ms':>10}"
+    )
     lines = [head, "-" * len(head)]
     for row in rows:
+        browser = row.get("browser") or {}
         lines.append(
             f"{row['corpus']:<28}{row['papers']:>8}{row['cold_s']:>9.2f}{row['edit_s']:>9.3f}"
             f"{row['noop_s']:>9.3f}{row['pages']:>8}{row['peak_rss_mib']:>10.0f}"
+            + "".join(
+                f"{browser[key]:>{width}.0f}" if key in browser else f"{'-':>{width}}"
+                for key, width in (("first_paint_ms", 10), ("keystroke_ms", 8), ("filter_ms", 10))
+            )
         )
     return "\n".join(lines)
 
@@ -107,20 +141,26 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--corpus", type=Path, help="measure this corpus instead of generating them")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--scratch", type=Path, help="build in this folder (default: the system's temporary folder)")
     parser.add_argument("--json", type=Path, default=REPO / "bench" / "results" / "latest.json")
     args = parser.parse_args()
     rows = []
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory(dir=args.scratch) as scratch:
         corpora = [(str(args.corpus), args.corpus)] if args.corpus else []
         for size in [] if args.corpus else args.sizes:
             folder = Path(scratch) / f"corpus-{size}"
             write_corpus(folder, size)
             corpora.append((f"bench/corpus.py {size}", folder))
-        for name, folder in corpora:
-            rows.append({"corpus": name, **measure(folder, args.runs)})
-            print(table(rows[-1:]).splitlines()[-1] if len(rows) > 1 else table(rows), flush=True)
+        print(table([]), flush=True)
+        for number, (name, folder) in enumerate(corpora):
+            work = Path(scratch) / f"work-{number}"
+            figures, site = measure(folder, args.runs, work)
+            rows.append({"corpus": name, **figures, "browser": measure_index(site)})
+            shutil.rmtree(work)
+            print(table(rows[-1:]).splitlines()[-1], flush=True)
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"machine": machine(), "results": rows}, indent=1) + "\n", encoding="utf-8")
+    report = {"machine": machine(), "scratch": str(args.scratch or tempfile.gettempdir()), "results": rows}
+    args.json.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     print(f"figures written to {args.json}")
 
 

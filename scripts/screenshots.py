@@ -10,20 +10,11 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from bench.browser import CHROMIUM, CHROMIUM_ARGS
 from site_gen.build import build
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "docs" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAGES = {"index": "index.html", "paper": "papers/2024.findings-acl.137/index.html"}
 VIEWS = {
     "desktop": ({"width": 1280, "height": 900}, "light"),
@@ -38,7 +29,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch, sync_playwright() as playwright:
         site = Path(scratch) / "site"
         build(REPO, site)
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         for view, (viewport, scheme) in VIEWS.items():
             page = browser.new_page(viewport=viewport, color_scheme=scheme)
             for name, path in PAGES.items():

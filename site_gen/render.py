@@ -24,6 +24,11 @@ from site_gen.model import Site
 from site_gen.views import PaperView, highwire, href, json_ld, json_script, meta_tags, owner_names, paper_view
 
 FEED_SIZE = 50
+# A list entry is rendered once, with this in place of `root`, and the mark replaced by each page's
+# root when the list is joined: entries are the same on the index and on venue pages but for the way
+# back to the site root. Content can never hold it (YAML refuses control characters).
+ROOT_MARK = "\x02"
+SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file
 ENTRY_TEMPLATE = "_paper.html"
 Output = tuple[str, bytes]
 
@@ -155,7 +160,7 @@ class Views:
         self._templates = templates
         self._mine = owner_names(site.author)
         self._made: dict[Entry, PaperView] = {}
-        self._entries: dict[tuple[Entry, str], Markup] = {}
+        self._entries: dict[Entry, str] = {}
         self._bibtex: dict[Entry, tuple[str, bytes]] = {}
         self._lists: dict[tuple[tuple[Entry, ...], str], bytes] = {}
         self._lists_before = self._lists
@@ -168,20 +173,24 @@ class Views:
             view = self._made[entry] = paper_view(entry, self.site, self._mine)
         return view
 
-    def entry_html(self, entry: Entry, root: str) -> Markup:
-        """One paper's list entry, for a page ROOT away from the site root."""
-        html_text = self._entries.get((entry, root))
+    def entry_html(self, entry: Entry) -> str:
+        """One paper's list entry, with ROOT_MARK where the page's way back to the site root goes."""
+        html_text = self._entries.get(entry)
         if html_text is None:
-            html_text = self._templates.call(ENTRY_TEMPLATE, self._entry_macro, self(entry), root)
-            self._entries[(entry, root)] = html_text
+            html_text = self._entries[entry] = self._templates.call(
+                ENTRY_TEMPLATE, self._entry_macro, self(entry), ROOT_MARK
+            )
         return html_text
 
     def joined(self, entries: tuple[Entry, ...], root: str) -> bytes:
-        """The list entries of some papers, joined and encoded (kept: a rebuild re-joins only lists that changed)."""
+        """The list entries of some papers for a page ROOT away from the site root, joined and encoded.
+
+        Kept: a rebuild re-joins only the lists that changed.
+        """
         key = (entries, root)
         found = self._lists.get(key) or self._lists_before.get(key)
         if found is None:
-            found = "\n".join(self.entry_html(entry, root) for entry in entries).encode()
+            found = "\n".join(self.entry_html(entry) for entry in entries).replace(ROOT_MARK, root).encode()
         self._lists[key] = found
         return found
 
@@ -219,7 +228,7 @@ class Views:
             return
         present = set(entries)
         self._made = {entry: view for entry, view in self._made.items() if entry in present}
-        self._entries = {key: value for key, value in self._entries.items() if key[0] in present}
+        self._entries = {entry: text for entry, text in self._entries.items() if entry in present}
         self._bibtex = {entry: text for entry, text in self._bibtex.items() if entry in present}
         self._csl = {entry: text for entry, text in self._csl.items() if entry in present}
 
@@ -414,12 +423,7 @@ def _site_files(catalog: Catalog, templates: Templates, views: Views) -> Iterato
         + [f"venues/{g.venue.slug}/" for g in catalog.venues]
         + [f"{p.slug}/" for p in catalog.pages]
     )
-    yield Recipe(
-        "sitemap.xml",
-        ("sitemap", site.base_url, tuple(paths)),
-        "sitemap.xml",
-        _html(templates, "sitemap.xml", base_url=site.base_url, paths=paths),
-    )
+    yield from sitemaps(templates, site.base_url, paths)
     robots = f"User-agent: *\nAllow: /\nSitemap: {site.base_url}sitemap.xml\n".encode()
     yield Recipe("robots.txt", ("robots", robots), None, lambda: robots)
     yield Recipe(
@@ -432,6 +436,30 @@ def _site_files(catalog: Catalog, templates: Templates, views: Views) -> Iterato
     if site.domain:
         cname = f"{site.domain}\n".encode()
         yield Recipe("CNAME", ("cname", cname), None, lambda: cname)
+
+
+def sitemaps(templates: Templates, base_url: str, paths: list[str], limit: int = SITEMAP_URLS) -> Iterator[Recipe]:
+    """sitemap.xml; past the protocol's limit of URLs per file, an index of sitemap-N.xml files."""
+    if len(paths) <= limit:
+        context = {"base_url": base_url, "paths": paths}
+        yield Recipe(
+            "sitemap.xml",
+            ("sitemap", base_url, tuple(paths)),
+            "sitemap.xml",
+            _html(templates, "sitemap.xml", **context),
+        )
+        return
+    names = []
+    for number, start in enumerate(range(0, len(paths), limit), 1):
+        part, name = paths[start : start + limit], f"sitemap-{number}.xml"
+        names.append(name)
+        context = {"base_url": base_url, "paths": part}
+        yield Recipe(
+            name, ("sitemap", base_url, tuple(part)), "sitemap.xml", _html(templates, "sitemap.xml", **context)
+        )
+    context = {"base_url": base_url, "sitemaps": names}
+    key = ("sitemap index", base_url, tuple(names))
+    yield Recipe("sitemap.xml", key, "sitemap-index.xml", _html(templates, "sitemap-index.xml", **context))
 
 
 def _feed(catalog: Catalog, templates: Templates, views: Views, newest: tuple[Entry, ...]) -> bytes:

@@ -44,14 +44,26 @@ def write_site(out: Path, fill: Callable[[Path], None], static: dict[str, Path])
 
 
 def write_files(staging: Path, files: Iterable[tuple[str, bytes]]) -> None:
-    """Each (relative path, bytes) under the staging folder."""
-    made: set[Path] = set()
+    """Each (relative path, bytes) under the staging folder (plain os calls: 20,000 Path objects cost 0.2 s)."""
+    base = str(staging) + "/"
+    made: set[str] = set()
     for rel, data in files:
-        target = staging / rel
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_bytes(data)
+        folder = os.path.dirname(rel)
+        if folder not in made:
+            os.makedirs(base + folder, exist_ok=True)
+            made.add(folder)
+        write_file(base + rel, data)
+
+
+def write_file(path: str, data: bytes) -> None:
+    """Create or truncate the file at PATH and write DATA into it."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        remaining = memoryview(data)
+        while remaining:
+            remaining = remaining[os.write(descriptor, remaining) :]
+    finally:
+        os.close(descriptor)
 
 
 def _copy_static(staging: Path, static: dict[str, Path]) -> None:
@@ -97,7 +109,7 @@ def replace_file(target: Path, data: bytes) -> None:
     """Write one file so a reader sees the old bytes or the new ones, never half of them."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{STAGING_PREFIX}{os.getpid()}")
-    temporary.write_bytes(data)
+    write_file(str(temporary), data)
     os.replace(temporary, target)
 
 

@@ -8,6 +8,7 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from site_gen.render import make_templates, sitemaps
 from tests.conftest import REPO, SITES, run_cli, tree_digest, tree_files
 
 
@@ -194,3 +195,22 @@ def test_a_template_error_in_a_rendering_process_is_located(tmp_path: Path) -> N
     assert result.returncode == 1
     assert result.stderr.startswith("templates/paper.html:1:1: error: template error: ")
     assert not (tmp_path / "out").exists()
+
+
+def test_sitemaps_past_the_protocol_limit_become_an_index(tmp_path: Path) -> None:
+    templates = make_templates((REPO / "templates",))
+    paths = ["", "papers/a/", "papers/b/", "papers/c/", "venues/acl/"]
+    files = {r.path: r.make() for r in sitemaps(templates, "https://u.github.io/r/", paths, limit=2)}
+    assert sorted(files) == ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml", "sitemap.xml"]
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    index = ET.fromstring(files["sitemap.xml"])
+    assert index.tag == f"{ns}sitemapindex"
+    assert [e.text for e in index.iter(f"{ns}loc")] == [f"https://u.github.io/r/sitemap-{n}.xml" for n in (1, 2, 3)]
+    listed = [
+        e.text
+        for name in ("sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml")
+        for e in ET.fromstring(files[name]).iter(f"{ns}loc")
+    ]
+    assert listed == ["https://u.github.io/r/" + p for p in paths]
+    single = {r.path for r in sitemaps(templates, "https://u.github.io/r/", paths)}
+    assert single == {"sitemap.xml"}

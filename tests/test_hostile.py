@@ -344,7 +344,7 @@ def test_a_fault_at_any_write_leaves_the_old_site(tmp_path: Path, monkeypatch: p
         (root / "content" / "site.yaml").read_text(encoding="utf-8").replace("Publications", "Papers"), encoding="utf-8"
     )
     calls = {"n": 0}
-    real_write, real_copy, real_exchange = Path.write_bytes, shutil.copyfile, write._exchange
+    real_write, real_copy, real_exchange = write.write_file, shutil.copyfile, write._exchange
 
     def counting(limit: int) -> Any:
         def check() -> None:
@@ -358,7 +358,7 @@ def test_a_fault_at_any_write_leaves_the_old_site(tmp_path: Path, monkeypatch: p
     for limit in range(1000):
         calls["n"] = 0
         fault = counting(limit)
-        monkeypatch.setattr(Path, "write_bytes", lambda self, data, f=fault: (f(), real_write(self, data))[1])
+        monkeypatch.setattr(write, "write_file", lambda path, data, f=fault: (f(), real_write(path, data))[1])
         monkeypatch.setattr(shutil, "copyfile", lambda a, b, f=fault, **k: (f(), real_copy(a, b, **k))[1])
         monkeypatch.setattr(write, "_exchange", lambda a, b, f=fault: (f(), real_exchange(a, b))[1])
         try:
