@@ -99,9 +99,10 @@ class Builder:
         base_url: str | None = None,
         max_file_mb: float = MAX_FILE_MB,
         jobs: int | None = None,
+        remember: bool = True,
     ) -> None:
         self.root, self.out, self.base_url = root.resolve(), out.resolve(), base_url
-        self.max_file_mb, self.jobs = max_file_mb, jobs or default_jobs()
+        self.max_file_mb, self.jobs, self.remember = max_file_mb, jobs or default_jobs(), remember
         self._inputs: Inputs | None = None
         self._memo = PaperMemo()
         self._placements = Placements()
@@ -170,7 +171,7 @@ class Builder:
         views = self._views
         entry_print = ready.templates.fingerprint(ENTRY_TEMPLATE)
         if views is None or views.site != ready.catalog.site or views.fingerprint != entry_print:
-            views = self._views = Views(ready.catalog.site, ready.templates)
+            views = self._views = Views(ready.catalog.site, ready.templates, self.remember)
         return views
 
     def _write_all(self, recipes: list[Recipe], keys: dict[str, Hashable], ready: Prepared) -> int:
@@ -269,8 +270,8 @@ def _static_stamps(static: dict[str, Path]) -> dict[str, tuple[Path, Stamp]]:
 def build(
     root: Path, out: Path, base_url: str | None = None, max_file_mb: float = MAX_FILE_MB, jobs: int | None = None
 ) -> BuildReport:
-    """Build ROOT's content into OUT from scratch."""
-    return Builder(root, out, base_url, max_file_mb, jobs).build()
+    """Build ROOT's content into OUT from scratch, once."""
+    return Builder(root, out, base_url, max_file_mb, jobs, remember=False).build()
 
 
 def check(root: Path, base_url: str | None = None, max_file_mb: float = MAX_FILE_MB) -> Prepared:

@@ -42,9 +42,9 @@ class _Unsure(Exception):
     """A value yaml-rs read that PyYAML might read otherwise."""
 
 
-def load(text: str) -> tuple[bool, Any]:
-    """(True, data) when yaml-rs read TEXT exactly as PyYAML would; (False, None) when PyYAML must read it."""
-    if _unsure_text(text):
+def load(text: str, encoded: bytes) -> tuple[bool, Any]:
+    """(True, data) when yaml-rs read TEXT (ENCODED in UTF-8) as PyYAML would; (False, None) when PyYAML must."""
+    if _unsure_text(text, encoded):
         return False, None
     try:
         data = yaml_rs.loads(text, parse_datetime=False)
@@ -54,9 +54,8 @@ def load(text: str) -> tuple[bool, Any]:
     return True, data
 
 
-def _unsure_text(text: str) -> bool:
-    """Whether TEXT holds anything the two readers may read differently (see above)."""
-    raw = text.encode()
+def _unsure_text(text: str, raw: bytes) -> bool:
+    """Whether TEXT (RAW in UTF-8) holds anything the two readers may read differently (see above)."""
     if raw.translate(None, _PRINTABLE_BYTES) or (not raw.isascii() and any(p.search(raw) for p in _UNSURE_UNICODE)):
         return True
     if text.startswith("%") or any(marker in text for marker in _MARKERS):

@@ -28,6 +28,7 @@ FEED_SIZE = 50
 # root when the list is joined: entries are the same on the index and on venue pages but for the way
 # back to the site root. Content can never hold it (YAML refuses control characters).
 ROOT_MARK = "\x02"
+RECENT_VIEWS = 64
 SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file
 ENTRY_TEMPLATE = "_paper.html"
 Output = tuple[str, bytes]
@@ -151,36 +152,41 @@ class Views:
     A list entry (templates/_paper.html `entry`) is rendered once per paper and folder depth, so a
     10,000-paper index is joined from cached pieces instead of re-running the macro for every paper.
     Valid while the site settings and _paper.html stay the same (the builder makes new Views then).
+    Pieces used once per build (joined lists, export lines) are kept only when `remember`, for the
+    next build of a long-lived builder; a one-off build would only carry them to its end.
     """
 
-    def __init__(self, site: Site, templates: Templates) -> None:
+    def __init__(self, site: Site, templates: Templates, remember: bool = True) -> None:
         self.site = site
         self.fingerprint = templates.fingerprint(ENTRY_TEMPLATE)
         self._entry_macro = templates.env.get_template(ENTRY_TEMPLATE).module.entry  # type: ignore[attr-defined]
         self._templates = templates
         self._mine = owner_names(site.author)
         self._made: dict[Entry, PaperView] = {}
-        self._entries: dict[Entry, str] = {}
-        self._bibtex: dict[Entry, tuple[str, bytes]] = {}
+        self._entries: dict[Entry, bytes] = {}
+        self._remember = remember
+        self._bibtex: dict[Entry, str] = {}
+        self._exported: dict[Entry, bytes] = {}
         self._lists: dict[tuple[tuple[Entry, ...], str], bytes] = {}
         self._lists_before = self._lists
         self._csl: dict[Entry, bytes] = {}
 
     def __call__(self, entry: Entry) -> PaperView:
-        """The view of one placed paper."""
+        """The view of one placed paper (a one-off build keeps only the last few: a page shows its neighbours')."""
         view = self._made.get(entry)
         if view is None:
             view = self._made[entry] = paper_view(entry, self.site, self._mine)
+            if not self._remember and len(self._made) > RECENT_VIEWS:
+                del self._made[next(iter(self._made))]
         return view
 
-    def entry_html(self, entry: Entry) -> str:
-        """One paper's list entry, with ROOT_MARK where the page's way back to the site root goes."""
-        html_text = self._entries.get(entry)
-        if html_text is None:
-            html_text = self._entries[entry] = self._templates.call(
-                ENTRY_TEMPLATE, self._entry_macro, self(entry), ROOT_MARK
-            )
-        return html_text
+    def entry_html(self, entry: Entry) -> bytes:
+        """One paper's list entry in UTF-8, with ROOT_MARK where the page's way back to the site root goes."""
+        html_bytes = self._entries.get(entry)
+        if html_bytes is None:
+            html_text = self._templates.call(ENTRY_TEMPLATE, self._entry_macro, self(entry), ROOT_MARK)
+            html_bytes = self._entries[entry] = html_text.encode()
+        return html_bytes
 
     def joined(self, entries: tuple[Entry, ...], root: str) -> bytes:
         """The list entries of some papers for a page ROOT away from the site root, joined and encoded.
@@ -190,8 +196,9 @@ class Views:
         key = (entries, root)
         found = self._lists.get(key) or self._lists_before.get(key)
         if found is None:
-            found = "\n".join(self.entry_html(entry) for entry in entries).replace(ROOT_MARK, root).encode()
-        self._lists[key] = found
+            found = b"\n".join(self.entry_html(entry) for entry in entries).replace(ROOT_MARK.encode(), root.encode())
+        if self._remember:
+            self._lists[key] = found
         return found
 
     def new_round(self) -> None:
@@ -200,26 +207,30 @@ class Views:
 
     def bibtex(self, entry: Entry) -> str:
         """One paper's BibTeX entry."""
-        return self._bibtex_pair(entry)[0]
+        found = self._bibtex.get(entry)
+        return found if found is not None else self._make_bibtex(entry)[0]
 
     def exported(self, entry: Entry) -> bytes:
         """One paper's BibTeX entry for the full export, abstract included, encoded (it is only ever joined)."""
-        return self._bibtex_pair(entry)[1]
+        found = self._exported.get(entry)
+        return found if found is not None else self._make_bibtex(entry)[1]
 
-    def _bibtex_pair(self, entry: Entry) -> tuple[str, bytes]:
-        """One paper's BibTeX entry without and with its abstract."""
-        found = self._bibtex.get(entry)
-        if found is None:
-            cite, exported = citations.bibtex_pair(entry)
-            found = self._bibtex[entry] = (cite, exported.encode())
-        return found
+    def _make_bibtex(self, entry: Entry) -> tuple[str, bytes]:
+        """One paper's BibTeX entry without and with its abstract, both made in one pass."""
+        cite, exported = citations.bibtex_pair(entry)
+        encoded = exported.encode()
+        self._bibtex[entry] = cite
+        if self._remember:
+            self._exported[entry] = encoded
+        return cite, encoded
 
     def csl_json(self, entry: Entry) -> bytes:
         """One paper as a line of CSL-JSON, encoded."""
         found = self._csl.get(entry)
         if found is None:
             found = json.dumps(citations.csl_item(entry), ensure_ascii=False, sort_keys=True).encode()
-            self._csl[entry] = found
+            if self._remember:
+                self._csl[entry] = found
         return found
 
     def keep_only(self, entries: Collection[Entry]) -> None:
@@ -230,6 +241,7 @@ class Views:
         self._made = {entry: view for entry, view in self._made.items() if entry in present}
         self._entries = {entry: text for entry, text in self._entries.items() if entry in present}
         self._bibtex = {entry: text for entry, text in self._bibtex.items() if entry in present}
+        self._exported = {entry: data for entry, data in self._exported.items() if entry in present}
         self._csl = {entry: text for entry, text in self._csl.items() if entry in present}
 
 

@@ -53,7 +53,7 @@ def pyyaml(text: str) -> tuple[bool, object]:
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(documents)
 def test_yaml_rs_is_used_only_where_it_agrees_with_pyyaml(text: str) -> None:
-    sure, data = fast_yaml.load(text)
+    sure, data = fast_yaml.load(text, text.encode())
     if sure:
         ok, expected = pyyaml(text)
         assert ok, f"PyYAML rejects {text!r}, yaml-rs read {data!r}"
@@ -62,9 +62,9 @@ def test_yaml_rs_is_used_only_where_it_agrees_with_pyyaml(text: str) -> None:
 
 def test_yaml_rs_reads_an_ordinary_papers_file() -> None:
     text = "- title: M3-Embedding\n  authors: [Zoë Müller, 'D. Lian']\n  year: 2024\n  selected: true\n  doi: ~\n"
-    assert fast_yaml.load(text) == (True, yaml.load(text, Loader=YamlLoader))
+    assert fast_yaml.load(text, text.encode()) == (True, yaml.load(text, Loader=YamlLoader))
 
 
 def test_pyyaml_reads_what_yaml_1_1_reads_differently() -> None:
     for text in ["month: 08", "a: yes", "a: 1:20", "a: 1e10", "a: 017", "a: !x y", "a: 1\n---\nb: 2", "a: x\u2028y"]:
-        assert fast_yaml.load(text) == (False, None), text
+        assert fast_yaml.load(text, text.encode()) == (False, None), text
