@@ -20,7 +20,7 @@ from site_gen.content import MAX_FILE_MB, Inputs, Stamp, input_stamps, load, sta
 from site_gen.derive import Catalog, Placements, derive
 from site_gen.errors import SiteErrors
 from site_gen.model import PaperMemo, validate
-from site_gen.render import ENTRY_TEMPLATE, Recipe, Templates, Views, make_templates, plan, template_files
+from site_gen.render import ENTRY_TEMPLATE, Recipe, Templates, Views, make_templates, plan, template_files, whole
 from site_gen.write import write_changes, write_files, write_site
 
 PARALLEL_FROM = 500  # fewer outputs than this are not worth forking for
@@ -107,7 +107,8 @@ class Builder:
         self._memo = PaperMemo()
         self._placements = Placements()
         self._views: Views | None = None
-        self._made: dict[str, Hashable] = {}
+        self._made: dict[str, Hashable] = {}  # output path -> the key it was last made from
+        self._prints: dict[str, str] = {}  # template -> its fingerprint at the last build
         self._static: dict[str, tuple[Path, Stamp]] = {}
         self._templates: Templates | None = None
         self._last: tuple[dict[str, Stamp], BuildReport] | None = None
@@ -131,7 +132,7 @@ class Builder:
         return Prepared(inputs, catalog, templates)
 
     def _templates_for(self, inputs: Inputs) -> Templates:
-        """The Jinja environment of the last build (it reloads edited files itself) unless files came or went."""
+        """The Jinja environment of the last build, unless a template file came, went or changed."""
         known = self._templates
         if known is None or known.dirs != inputs.template_dirs or known.files != template_files(inputs.template_dirs):
             known = self._templates = make_templates(inputs.template_dirs)
@@ -156,15 +157,24 @@ class Builder:
         views.keep_only(ready.catalog.entries)
         views.new_round()
         recipes = plan(ready.catalog, ready.templates, views)
-        keys = _keys(recipes, ready.templates)
-        changed = [r for r in recipes if self._made.get(r.path) != keys[r.path]]
+        prints = {name: ready.templates.fingerprint(name) for name in {r.template for r in recipes if r.template}}
+        changed = self._changed(recipes, prints)
+        keys = {r.path: r.key for r in recipes}
+        clock.lap("plan")
         if self._made and self.out.is_dir() and len(changed) <= INCREMENTAL_LIMIT:
             written = self._update(changed, keys, ready)
         else:
             written = self._write_all(recipes, keys, ready)
+        self._prints = prints
         clock.lap("render+write")
         pages = sum(r.path.endswith(".html") for r in recipes)
         return BuildReport(len(ready.catalog.entries), pages, len(recipes) + len(self._static), written, clock.timings)
+
+    def _changed(self, recipes: list[Recipe], prints: dict[str, str]) -> list[Recipe]:
+        """The recipes whose key or template differs from what made their output last time."""
+        redone = {name for name, value in prints.items() if self._prints.get(name) != value}
+        made = self._made
+        return [r for r in recipes if r.template in redone or made.get(r.path) != r.key]
 
     def _views_for(self, ready: Prepared) -> Views:
         """The paper views of the last build, unless the site settings or the entry template changed."""
@@ -191,7 +201,7 @@ class Builder:
 
     def _update(self, changed: list[Recipe], keys: dict[str, Hashable], ready: Prepared) -> int:
         """Render what changed (all of it before writing any of it), then rewrite only files whose bytes differ."""
-        files = [(r.path, r.make()) for r in changed]
+        files = [(r.path, whole(r.make())) for r in changed]
         static = _static_stamps(ready.inputs.static_files)
         copies = {rel: src for rel, (src, stamp) in static.items() if self._static.get(rel) != (src, stamp)}
         removed = [p for p in self._made if p not in keys] + [p for p in self._static if p not in static]
@@ -254,12 +264,6 @@ def shares(recipes: list[Recipe], jobs: int) -> list[list[Recipe]]:
         cuts[-1].append(recipe)
         spent += recipe.cost
     return cuts
-
-
-def _keys(recipes: list[Recipe], templates: Templates) -> dict[str, Hashable]:
-    """Each output's full key: what it is made from plus the templates that make it."""
-    prints = {name: templates.fingerprint(name) for name in {r.template for r in recipes if r.template}}
-    return {r.path: (r.key, prints.get(r.template or "")) for r in recipes}
 
 
 def _static_stamps(static: dict[str, Path]) -> dict[str, tuple[Path, Stamp]]:

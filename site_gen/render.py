@@ -10,13 +10,14 @@ import urllib.parse
 from collections.abc import Callable, Collection, Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
 from site_gen import citations
+from site_gen.content import Stamp, stamp_of
 from site_gen.derive import Catalog, Entry, VenueGroup
 from site_gen.errors import SiteError, SiteErrors
 from site_gen.markup import markdown
@@ -40,8 +41,9 @@ class Templates:
 
     env: jinja2.Environment
     dirs: tuple[Path, ...]
-    files: tuple[str, ...]
+    files: tuple[tuple[str, Stamp], ...]
     _references: dict[str, list[str]] = field(default_factory=dict, compare=False)
+    _prints: dict[str, str] = field(default_factory=dict, compare=False)
 
     def display(self, filename: str | None) -> str:
         """A template file as the user sees it: templates/NAME."""
@@ -80,6 +82,13 @@ class Templates:
 
     def fingerprint(self, name: str) -> str:
         """A digest of the template and every template it extends, includes or imports."""
+        found = self._prints.get(name)
+        if found is None:
+            found = self._prints[name] = self._fingerprint(name)
+        return found
+
+    def _fingerprint(self, name: str) -> str:
+        """fingerprint, computed."""
         digest, seen, todo = hashlib.sha256(), set(), [name]
         while todo:
             current = todo.pop()
@@ -127,13 +136,24 @@ def make_templates(dirs: tuple[Path, ...]) -> Templates:
     return Templates(env, dirs, template_files(dirs))
 
 
-def template_files(dirs: tuple[Path, ...]) -> tuple[str, ...]:
-    """Every template file under the folders: a new or removed override means a new environment."""
-    return tuple(sorted(str(path) for folder in dirs for path in folder.rglob("*") if path.is_file()))
+def template_files(dirs: tuple[Path, ...]) -> tuple[tuple[str, Stamp], ...]:
+    """Every template file under the folders and its stamp: any change to them means a new environment
+    (which compiles templates once and never looks at the files again)."""
+    files = (path for folder in dirs for path in folder.rglob("*") if path.is_file())
+    return tuple(sorted((str(path), stamp_of(path)) for path in files))
 
 
-@dataclass(frozen=True, slots=True)
-class Recipe:
+# An output's bytes, or for the largest files (index, exports) its pieces in order: joining 100 MB
+# only to write it out would double the peak memory of a large build.
+Data = bytes | list[bytes]
+
+
+def whole(data: Data) -> bytes:
+    """An output's bytes in one piece."""
+    return data if isinstance(data, bytes) else b"".join(data)
+
+
+class Recipe(NamedTuple):
     """One output file: where it goes, everything it depends on (`key`, compared with ==), and how to make it.
 
     `cost` is a rough guess of the work, in paper pages, for sharing the outputs between processes.
@@ -142,7 +162,7 @@ class Recipe:
     path: str
     key: Hashable
     template: str | None
-    make: Callable[[], bytes]
+    make: Callable[[], Data]
     cost: int = 0
 
 
@@ -271,7 +291,7 @@ def plan(catalog: Catalog, templates: Templates, views: Views) -> list[Recipe]:
 def render_site(catalog: Catalog, templates: Templates) -> Iterator[Output]:
     """Every output file, made one by one (so the writer can stream them to disk)."""
     for recipe in plan(catalog, templates, Views(catalog.site, templates)):
-        yield recipe.path, recipe.make()
+        yield recipe.path, whole(recipe.make())
 
 
 def _html(templates: Templates, name: str, **context: Any) -> Callable[[], bytes]:
@@ -286,16 +306,16 @@ def _html(templates: Templates, name: str, **context: Any) -> Callable[[], bytes
 _MARK = "\x00"
 
 
-def _spliced(page: str, lists: list[bytes]) -> bytes:
-    """PAGE encoded, each marker `NUL i NUL` replaced by lists[i]."""
+def _spliced(page: str, lists: list[bytes]) -> list[bytes]:
+    """PAGE encoded, each marker `NUL i NUL` replaced by lists[i]: in pieces, for the writer to stream."""
     parts = page.encode().split(_MARK.encode())
     parts[1::2] = [lists[int(i)] for i in parts[1::2]]
-    return b"".join(parts)
+    return parts
 
 
 def _render_lists(
     templates: Templates, name: str, views: Views, years: list[tuple[int, tuple[Entry, ...]]], **context: Any
-) -> bytes:
+) -> list[bytes]:
     """A page listing papers by year: `years` reaches the template as [{year, entries}], entries rendered."""
     root = context["root"]
     markers = [{"year": year, "entries": Markup(f"{_MARK}{i}{_MARK}")} for i, (year, _) in enumerate(years)]
@@ -321,7 +341,7 @@ def _index(catalog: Catalog, templates: Templates, views: Views) -> Recipe:
             total=len(catalog.entries),
         )
 
-    def make() -> bytes:
+    def make() -> list[bytes]:
         years = [(g.year, g.entries) for g in catalog.years]
         return _render_lists(templates, "index.html", views, years, **context())
 
@@ -383,7 +403,7 @@ def _venues(catalog: Catalog, templates: Templates, views: Views) -> Iterator[Re
         )
 
 
-def _venue_page(catalog: Catalog, templates: Templates, views: Views, group: VenueGroup) -> bytes:
+def _venue_page(catalog: Catalog, templates: Templates, views: Views, group: VenueGroup) -> list[bytes]:
     """One venue group's page."""
     years: dict[int, list[Entry]] = {}
     for entry in group.entries:
@@ -411,14 +431,21 @@ def _pages(catalog: Catalog, templates: Templates) -> Iterator[Recipe]:
         )
 
 
-def _bibliography(views: Views, entries: tuple[Entry, ...]) -> bytes:
+def _bibliography(views: Views, entries: tuple[Entry, ...]) -> list[bytes]:
     """publications.bib: every paper's BibTeX."""
-    return b"\n".join(views.exported(e) for e in entries)
+    return _separated([views.exported(e) for e in entries], b"\n")
 
 
-def _csl_json(views: Views, entries: tuple[Entry, ...]) -> bytes:
+def _csl_json(views: Views, entries: tuple[Entry, ...]) -> list[bytes]:
     """publications.json: every paper as CSL-JSON, one paper per line."""
-    return b"[\n" + b",\n".join(views.csl_json(e) for e in entries) + b"\n]\n"
+    return [b"[\n", *_separated([views.csl_json(e) for e in entries], b",\n"), b"\n]\n"]
+
+
+def _separated(items: list[bytes], separator: bytes) -> list[bytes]:
+    """ITEMS with SEPARATOR between each two, as pieces."""
+    pieces = [separator] * (2 * len(items) - 1) if items else []
+    pieces[0::2] = items
+    return pieces
 
 
 def _site_files(catalog: Catalog, templates: Templates, views: Views) -> Iterator[Recipe]:

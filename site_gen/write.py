@@ -43,7 +43,7 @@ def write_site(out: Path, fill: Callable[[Path], None], static: dict[str, Path])
         raise
 
 
-def write_files(staging: Path, files: Iterable[tuple[str, bytes]]) -> None:
+def write_files(staging: Path, files: Iterable[tuple[str, bytes | list[bytes]]]) -> None:
     """Each (relative path, bytes) under the staging folder (plain os calls: 20,000 Path objects cost 0.2 s)."""
     base = str(staging) + "/"
     made: set[str] = set()
@@ -55,13 +55,14 @@ def write_files(staging: Path, files: Iterable[tuple[str, bytes]]) -> None:
         write_file(base + rel, data)
 
 
-def write_file(path: str, data: bytes) -> None:
-    """Create or truncate the file at PATH and write DATA into it."""
+def write_file(path: str, data: bytes | list[bytes]) -> None:
+    """Create or truncate the file at PATH and write DATA (bytes, or its pieces in order) into it."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
-        remaining = memoryview(data)
-        while remaining:
-            remaining = remaining[os.write(descriptor, remaining) :]
+        for piece in [data] if isinstance(data, bytes) else data:
+            remaining = memoryview(piece)
+            while remaining:
+                remaining = remaining[os.write(descriptor, remaining) :]
     finally:
         os.close(descriptor)
 

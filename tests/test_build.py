@@ -8,7 +8,7 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from site_gen.render import make_templates, sitemaps
+from site_gen.render import make_templates, sitemaps, whole
 from tests.conftest import REPO, SITES, run_cli, tree_digest, tree_files
 
 
@@ -200,7 +200,7 @@ def test_a_template_error_in_a_rendering_process_is_located(tmp_path: Path) -> N
 def test_sitemaps_past_the_protocol_limit_become_an_index(tmp_path: Path) -> None:
     templates = make_templates((REPO / "templates",))
     paths = ["", "papers/a/", "papers/b/", "papers/c/", "venues/acl/"]
-    files = {r.path: r.make() for r in sitemaps(templates, "https://u.github.io/r/", paths, limit=2)}
+    files = {r.path: whole(r.make()) for r in sitemaps(templates, "https://u.github.io/r/", paths, limit=2)}
     assert sorted(files) == ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml", "sitemap.xml"]
     ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
     index = ET.fromstring(files["sitemap.xml"])

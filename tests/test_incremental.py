@@ -250,3 +250,19 @@ def test_deleting_the_output_folder_rebuilds_it_whole(tmp_path: Path) -> None:
     clean = tmp_path / "clean"
     build(root, clean)
     assert tree_files(root / "_site") == tree_files(clean)
+
+
+def test_editing_a_template_override_in_place_rebuilds_with_it(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    write_corpus(root, 20, seed=8)
+    (root / "templates").mkdir()
+    override = root / "templates" / "paper.html"
+    original = (REPO / "templates" / "paper.html").read_text(encoding="utf-8")
+    override.write_text(original.replace("<h1>", "<h1 data-first>"), encoding="utf-8")
+    builder = Builder(root, root / "_site")
+    builder.build()
+    page = next((root / "_site" / "papers").glob("*/index.html"))
+    assert "data-first" in page.read_text(encoding="utf-8")
+    override.write_text(original.replace("<h1>", "<h1 data-second>"), encoding="utf-8")
+    builder.build()
+    assert "data-second" in page.read_text(encoding="utf-8")
