@@ -60,11 +60,11 @@ class _Clock:
 
 @dataclass(frozen=True)
 class Prepared:
-    """The site ready to render: the inputs, the catalog and the templates."""
+    """The site ready to render: the catalog, the templates and the static files to copy."""
 
-    inputs: Inputs
     catalog: Catalog
     templates: Templates
+    static_files: dict[str, Path]
 
 
 @contextmanager
@@ -128,8 +128,9 @@ class Builder:
         errors += templates.check()
         if errors or catalog is None:
             raise SiteErrors(errors)
-        self._inputs = inputs
-        return Prepared(inputs, catalog, templates)
+        if self.remember:  # the next build reuses what unchanged files parsed to
+            self._inputs = inputs
+        return Prepared(catalog, templates, inputs.static_files)
 
     def _templates_for(self, inputs: Inputs) -> Templates:
         """The Jinja environment of the last build, unless a template file came, went or changed."""
@@ -194,15 +195,15 @@ class Builder:
             else:
                 render_share(staging, recipes)
 
-        write_site(self.out, fill, ready.inputs.static_files)
+        write_site(self.out, fill, ready.static_files)
         self._made = keys
-        self._static = _static_stamps(ready.inputs.static_files)
+        self._static = _static_stamps(ready.static_files)
         return len(recipes) + len(self._static)
 
     def _update(self, changed: list[Recipe], keys: dict[str, Hashable], ready: Prepared) -> int:
         """Render what changed (all of it before writing any of it), then rewrite only files whose bytes differ."""
         files = [(r.path, whole(r.make())) for r in changed]
-        static = _static_stamps(ready.inputs.static_files)
+        static = _static_stamps(ready.static_files)
         copies = {rel: src for rel, (src, stamp) in static.items() if self._static.get(rel) != (src, stamp)}
         removed = [p for p in self._made if p not in keys] + [p for p in self._static if p not in static]
         written = write_changes(self.out, files, copies, removed)

@@ -43,8 +43,8 @@ MAX_FILE_MB = 5.0
 
 
 @dataclass(frozen=True)
-class Source:
-    """One YAML file: its path relative to the root, where it is, and its parsed data.
+class SourceFile:
+    """Where values came from: a YAML file's path relative to the root, and the file.
 
     Its text is read again only when an error needs a position: keeping the text of 100,000 papers
     would cost 140 MB for the rare build that fails.
@@ -52,8 +52,6 @@ class Source:
 
     path: str
     file: Path
-    data: Any
-    stamp: Stamp = field(default=(0, 0), compare=False)
 
     @property
     def text(self) -> str:
@@ -68,6 +66,24 @@ class Source:
         """A SiteError at the value (or its key) reached by `keys`."""
         mark = _find_mark(self._tree, keys, at_key)
         return SiteError(self.path, mark.line + 1, mark.column + 1, message)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One YAML file as read: where it is, its parsed data and its stamp (papers keep only the where)."""
+
+    where: SourceFile
+    data: Any
+    stamp: Stamp = field(default=(0, 0), compare=False)
+
+    @property
+    def path(self) -> str:
+        """The file's path relative to the root."""
+        return self.where.path
+
+    def error(self, keys: KeyPath, message: str, at_key: bool = False) -> SiteError:
+        """A SiteError at the value (or its key) reached by `keys`."""
+        return self.where.error(keys, message, at_key)
 
 
 @dataclass(frozen=True)
@@ -157,9 +173,9 @@ def parse_yaml(
         return None, errors
     sure, data = fast_yaml.load(text, text.encode())
     if sure:
-        return Source(rel, path, data, stamp), []
+        return Source(SourceFile(rel, path), data, stamp), []
     try:
-        return Source(rel, path, yaml.load(text, Loader=YamlLoader), stamp), []
+        return Source(SourceFile(rel, path), yaml.load(text, Loader=YamlLoader), stamp), []
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_error(rel, text, exc)]
     except RecursionError:

@@ -77,5 +77,5 @@ def check_links(ready: Prepared) -> list[str]:
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "_site"
         files = render_site(ready.catalog, ready.templates)
-        write_site(out, lambda staging: write_files(staging, files), ready.inputs.static_files)
+        write_site(out, lambda staging: write_files(staging, files), ready.static_files)
         return crawl(out)

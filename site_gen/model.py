@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
-from site_gen.content import Inputs, KeyPath, Source, TextFile
+from site_gen.content import Inputs, KeyPath, Source, SourceFile, TextFile
 from site_gen.errors import SiteError
 from site_gen.venues import VenueRule, compile_rule
 
@@ -43,7 +43,7 @@ class Invalid(Exception):
 class Origin:
     """Where a record was written: its file and the keys leading to it, located only when needed."""
 
-    source: Source = field(compare=False, hash=False, repr=False)
+    source: SourceFile = field(compare=False, hash=False, repr=False)
     keys: KeyPath
 
     def error(self, message: str) -> SiteError:
@@ -553,7 +553,7 @@ def validate_paper(
     values["given_id"] = values.pop("id", None)
     values["links"] = tuple((name, values.pop(name)) for name in PAPER_LINKS if name in values)
     values["tags"] = values.get("tags", ())
-    return Paper(origin=Origin(source, keys), **values), []
+    return Paper(origin=Origin(source.where, keys), **values), []
 
 
 def validate_papers(source: Source, spec: dict[str, Check]) -> tuple[list[Paper], list[SiteError]]:

@@ -192,13 +192,18 @@ class Views:
         self._csl: dict[Entry, bytes] = {}
 
     def __call__(self, entry: Entry) -> PaperView:
-        """The view of one placed paper (a one-off build keeps only the last few: a page shows its neighbours')."""
+        """The view of one placed paper."""
         view = self._made.get(entry)
         if view is None:
-            view = self._made[entry] = paper_view(entry, self.site, self._mine)
-            if not self._remember and len(self._made) > RECENT_VIEWS:
-                del self._made[next(iter(self._made))]
+            view = self._recent(self._made, entry, paper_view(entry, self.site, self._mine))
         return view
+
+    def _recent(self, cache: dict[Entry, Any], entry: Entry, value: Any) -> Any:
+        """Keep VALUE in CACHE; a one-off build keeps only the last few papers' (pages show their neighbours)."""
+        cache[entry] = value
+        if not self._remember and len(cache) > RECENT_VIEWS:
+            del cache[next(iter(cache))]
+        return value
 
     def entry_html(self, entry: Entry) -> bytes:
         """One paper's list entry in UTF-8, with ROOT_MARK where the page's way back to the site root goes."""
@@ -239,7 +244,7 @@ class Views:
         """One paper's BibTeX entry without and with its abstract, both made in one pass."""
         cite, exported = citations.bibtex_pair(entry)
         encoded = exported.encode()
-        self._bibtex[entry] = cite
+        self._recent(self._bibtex, entry, cite)
         if self._remember:
             self._exported[entry] = encoded
         return cite, encoded
