@@ -51,7 +51,7 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--base-url", type=_base_url, help="absolute URL the site is published at")
     build_cmd.add_argument("--max-file-mb", type=float, default=MAX_FILE_MB, help="largest content file read")
     build_cmd.add_argument(
-        "--jobs", type=_jobs, default=1, help="rendering processes (default 1; the output is the same at any number)"
+        "--jobs", type=_jobs, default=None, help="rendering processes (default: one per core; the output is the same)"
     )
 
     serve_cmd = commands.add_parser("serve", help="build, serve and rebuild on every change")
