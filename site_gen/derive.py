@@ -8,20 +8,21 @@ from dataclasses import dataclass
 
 from site_gen.errors import SiteError
 from site_gen.markup import slugify
-from site_gen.model import Content, Page, Paper, Site, hash_once
+from site_gen.model import Content, Page, Paper, Site, hash_once, hash_slot
 from site_gen.venues import Venue, VenueRule, venue_group
 
 ID_TITLE_WORDS = 5
 ID_TITLE_CHARS = 60  # folder names stay far below the file system's 255 bytes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """A paper placed on the site: its id and its venue group."""
 
     id: str
     paper: Paper
     venue: Venue
+    _hash: int | None = hash_slot()
 
     __hash__ = hash_once
 
