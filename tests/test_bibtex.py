@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,10 @@ def imported(key: str) -> dict[str, Any]:
 def model(root: Path) -> dict[str, dict[str, Any]]:
     """Every paper of a site as plain fields (without where it was written), by id."""
     catalog = check(root).catalog
-    return {e.id: {k: v for k, v in vars(e.paper).items() if k not in ("origin", "_hash")} for e in catalog.entries}
+    skip = ("origin", "_hash")
+    return {
+        e.id: {f.name: getattr(e.paper, f.name) for f in fields(e.paper) if f.name not in skip} for e in catalog.entries
+    }
 
 
 @pytest.mark.parametrize(
