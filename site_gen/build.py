@@ -20,7 +20,16 @@ from site_gen.content import MAX_FILE_MB, Inputs, Stamp, input_stamps, load, sta
 from site_gen.derive import Catalog, Placements, derive
 from site_gen.errors import SiteErrors
 from site_gen.model import PaperMemo, validate
-from site_gen.render import ENTRY_TEMPLATE, Recipe, Templates, Views, make_templates, plan, template_files, whole
+from site_gen.render import (
+    ENTRY_TEMPLATE,
+    PaperPlans,
+    Recipe,
+    Templates,
+    Views,
+    make_templates,
+    plan,
+    template_files,
+)
 from site_gen.write import write_changes, write_files, write_site
 
 PARALLEL_FROM = 500  # fewer outputs than this are not worth forking for
@@ -106,6 +115,7 @@ class Builder:
         self._inputs: Inputs | None = None
         self._memo = PaperMemo()
         self._placements = Placements()
+        self._paper_plans = PaperPlans()
         self._views: Views | None = None
         self._made: dict[str, Hashable] = {}  # output path -> the key it was last made from
         self._prints: dict[str, str] = {}  # template -> its fingerprint at the last build
@@ -157,7 +167,7 @@ class Builder:
         views = self._views_for(ready)
         views.keep_only(ready.catalog.entries)
         views.new_round()
-        recipes = plan(ready.catalog, ready.templates, views)
+        recipes = plan(ready.catalog, ready.templates, views, self._paper_plans if self.remember else None)
         prints = {name: ready.templates.fingerprint(name) for name in {r.template for r in recipes if r.template}}
         changed = self._changed(recipes, prints)
         keys = {r.path: r.key for r in recipes}
@@ -202,7 +212,7 @@ class Builder:
 
     def _update(self, changed: list[Recipe], keys: dict[str, Hashable], ready: Prepared) -> int:
         """Render what changed (all of it before writing any of it), then rewrite only files whose bytes differ."""
-        files = [(r.path, whole(r.make())) for r in changed]
+        files = [(r.path, r.make()) for r in changed]
         static = _static_stamps(ready.static_files)
         copies = {rel: src for rel, (src, stamp) in static.items() if self._static.get(rel) != (src, stamp)}
         removed = [p for p in self._made if p not in keys] + [p for p in self._static if p not in static]

@@ -106,7 +106,7 @@ def _exchange(first: Path, second: Path) -> bool:
     return bool(result == 0)
 
 
-def replace_file(target: Path, data: bytes) -> None:
+def replace_file(target: Path, data: bytes | list[bytes]) -> None:
     """Write one file so a reader sees the old bytes or the new ones, never half of them."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{STAGING_PREFIX}{os.getpid()}")
@@ -124,16 +124,17 @@ def remove_file(out: Path, rel: str) -> None:
         folder.rmdir()
 
 
-def _holds(target: Path, data: bytes) -> bool:
-    """Whether TARGET exists with exactly these bytes (the size is compared first, without reading)."""
+def _holds(target: Path, data: bytes | list[bytes]) -> bool:
+    """Whether TARGET exists with exactly these bytes (the size is compared first, without reading or joining)."""
+    pieces = [data] if isinstance(data, bytes) else data
     try:
-        return target.stat().st_size == len(data) and target.read_bytes() == data
+        return target.stat().st_size == sum(map(len, pieces)) and target.read_bytes() == b"".join(pieces)
     except OSError:
         return False
 
 
 def write_changes(
-    out: Path, files: Iterable[tuple[str, bytes]], static: dict[str, Path], removed: Iterable[str]
+    out: Path, files: Iterable[tuple[str, bytes | list[bytes]]], static: dict[str, Path], removed: Iterable[str]
 ) -> int:
     """Update OUT in place: files whose bytes changed replaced one by one, static files copied, gone files deleted."""
     count = 0
