@@ -378,33 +378,21 @@ class PaperPlans:
             if old is not None and old[0] is entry and old[1] is previous and old[2] is following:
                 made[id(entry)] = old
             else:
-                page, bib = _paper_recipes(catalog, frame, templates, views, entry, previous, following)
-                made[id(entry)] = (entry, previous, following, page, bib)
+                page = PaperPage(frame, templates, views, entry, previous, following)
+                made[id(entry)] = (entry, previous, following, *_paper_recipes(catalog, page))
             yield made[id(entry)][3]
             yield made[id(entry)][4]
         self._basis, self._made = basis, made
 
 
-def _paper_recipes(
-    catalog: Catalog,
-    frame: dict[str, Any],
-    templates: Templates,
-    views: Views,
-    entry: Entry,
-    previous: Entry | None,
-    following: Entry | None,
-) -> tuple[Recipe, Recipe]:
-    """The recipes of one paper's page and .bib; FRAME is the catalog's layout (the recipes keep no catalog)."""
-    key = ("paper", catalog.site, catalog.pages, entry, previous, following)
-    page = Recipe(
-        f"papers/{entry.id}/index.html",
-        key,
-        "paper.html",
-        functools.partial(_paper_page, frame, templates, views, entry, previous, following),
-        cost=7,
+def _paper_recipes(catalog: Catalog, page: PaperPage) -> tuple[Recipe, Recipe]:
+    """The recipes of one paper's page and .bib."""
+    entry = page.entry
+    key = ("paper", catalog.site, catalog.pages, entry, page.previous, page.following)
+    bib = Recipe(
+        f"papers/{entry.id}/{entry.id}.bib", ("bib", entry), None, functools.partial(_bib_file, page.views, entry)
     )
-    bib = Recipe(f"papers/{entry.id}/{entry.id}.bib", ("bib", entry), None, functools.partial(_bib_file, views, entry))
-    return page, bib
+    return Recipe(f"papers/{entry.id}/index.html", key, "paper.html", page.render, cost=7), bib
 
 
 def _bib_file(views: Views, entry: Entry) -> bytes:
@@ -412,28 +400,33 @@ def _bib_file(views: Views, entry: Entry) -> bytes:
     return views.bibtex(entry).encode()
 
 
-def _paper_page(
-    frame: dict[str, Any],
-    templates: Templates,
-    views: Views,
-    entry: Entry,
-    previous: Entry | None,
-    following: Entry | None,
-) -> bytes:
-    """One paper's page; FRAME is the layout context of a page two folders down (kept by the recipe, not the
-    whole catalog, so a reused recipe holds no old catalog alive)."""
-    view = views(entry)
-    return templates.render(
-        "paper.html",
-        **frame,
-        paper=view,
-        bibtex=views.bibtex(entry),
-        citation=citations.plain_citation(entry),
-        meta=highwire(view, entry, frame["base_url"]),
-        json_ld=json_ld(view, entry),
-        previous=views(previous) if previous else None,
-        next=views(following) if following else None,
-    ).encode()
+@dataclass(frozen=True, slots=True, eq=False)
+class PaperPage:
+    """One paper's page to render: the layout context of a page two folders down (not the whole catalog,
+    so a kept recipe holds no old catalog alive), the paper and its neighbours."""
+
+    frame: dict[str, Any]
+    templates: Templates
+    views: Views
+    entry: Entry
+    previous: Entry | None
+    following: Entry | None
+
+    def render(self) -> bytes:
+        """The page's bytes."""
+        views, entry = self.views, self.entry
+        view = views(entry)
+        return self.templates.render(
+            "paper.html",
+            **self.frame,
+            paper=view,
+            bibtex=views.bibtex(entry),
+            citation=citations.plain_citation(entry),
+            meta=highwire(view, entry, self.frame["base_url"]),
+            json_ld=json_ld(view, entry),
+            previous=views(self.previous) if self.previous else None,
+            next=views(self.following) if self.following else None,
+        ).encode()
 
 
 def _venues(catalog: Catalog, templates: Templates, views: Views) -> Iterator[Recipe]:
