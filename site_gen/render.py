@@ -169,8 +169,9 @@ class Recipe(NamedTuple):
 class Views:
     """Template views of papers and their list entries, made once per paper and kept across rebuilds.
 
-    A list entry (templates/_paper.html `entry`) is rendered once per paper and folder depth, so a
-    10,000-paper index is joined from cached pieces instead of re-running the macro for every paper.
+    A list entry (templates/_paper.html `entry`) is rendered once per paper, with ROOT_MARK for the
+    page's way back to the root, so a 10,000-paper index and its venue pages are joined from kept
+    pieces instead of re-running the macro for every paper on every page.
     Valid while the site settings and _paper.html stay the same (the builder makes new Views then).
     Pieces used once per build (joined lists, export lines) are kept only when `remember`, for the
     next build of a long-lived builder; a one-off build would only carry them to its end.
