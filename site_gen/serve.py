@@ -125,10 +125,9 @@ def serve(root: Path, host: str, port: int, open_browser: bool = False, max_file
     preview.rebuild()
     server = Server(preview.app)
     folders = {(base / name).resolve() for base in (root, GENERATOR_ROOT) for name in WATCHED}
-    for folder in sorted(folders):
-        if folder.is_dir():
-            # delay "forever": we send the reload ourselves after each rebuild, so none is dropped.
-            server.watch(str(folder), preview.on_change, delay="forever", ignore=_ignored)
+    for folder in sorted(folders):  # a folder that does not exist yet is watched too: it may be made later
+        # delay "forever": we send the reload ourselves after each rebuild, so none is dropped.
+        server.watch(str(folder), preview.on_change, delay="forever", ignore=_ignored)
     print(f"serving {root / '_site'} at http://{host}:{port}/ (Ctrl-C stops)", file=sys.stderr)
     server.serve(host=host, port=port, debug=False, restart_delay=0, open_url_delay=0.5 if open_browser else None)
     return 0

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import SITES
+from tests.conftest import REPO, SITES
 
 
 def free_port() -> int:
@@ -170,3 +170,12 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     output, _ = process.communicate(timeout=10)
     assert "Traceback" not in output
     assert process.returncode in (0, 130)
+
+
+def test_a_templates_folder_made_while_serving_is_watched(preview: tuple[Path, str]) -> None:
+    root, url = preview
+    assert not (root / "templates").exists()
+    (root / "templates").mkdir()
+    original = (REPO / "templates" / "index.html").read_text(encoding="utf-8")
+    (root / "templates" / "index.html").write_text(original.replace("<h1>", "<h1 data-override>"), encoding="utf-8")
+    wait_for(lambda: "data-override" in fetch(url)[1])
