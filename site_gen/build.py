@@ -74,6 +74,7 @@ class Prepared:
     catalog: Catalog
     templates: Templates
     static_files: dict[str, Path]
+    stamps: dict[str, Stamp]  # of every input file, taken as the build began (empty if not)
 
 
 @contextmanager
@@ -123,10 +124,13 @@ class Builder:
         self._templates: Templates | None = None
         self._last: tuple[dict[str, Stamp], BuildReport] | None = None
 
-    def prepare(self, clock: _Clock | None = None) -> Prepared:
-        """Load, validate and derive the content and compile the templates; raise every error found."""
+    def prepare(self, clock: _Clock | None = None, stamps: dict[str, Stamp] | None = None) -> Prepared:
+        """Load, validate and derive the content and compile the templates; raise every error found.
+
+        STAMPS: every input file's stamp, if the caller has just taken them.
+        """
         clock = clock or _Clock()
-        inputs, errors = load(self.root, self._inputs, self.max_file_mb)
+        inputs, errors = load(self.root, self._inputs, self.max_file_mb, stamps)
         clock.lap("load")
         content, validation_errors = validate(inputs, self.base_url, self._memo)
         errors += validation_errors
@@ -140,7 +144,7 @@ class Builder:
             raise SiteErrors(errors)
         if self.remember:  # the next build reuses what unchanged files parsed to
             self._inputs = inputs
-        return Prepared(catalog, templates, inputs.static_files)
+        return Prepared(catalog, templates, inputs.static_files, stamps or {})
 
     def _templates_for(self, inputs: Inputs) -> Templates:
         """The Jinja environment of the last build, unless a template file came, went or changed."""
@@ -156,14 +160,14 @@ class Builder:
             if self._last is not None and self._last[0] == stamps and self.out.is_dir():
                 report = self._last[1]
                 return BuildReport(report.papers, report.pages, report.files, 0, {"unchanged": 0.0})
-            report = self._build()
+            report = self._build(stamps)
             self._last = (stamps, report)
             return report
 
-    def _build(self) -> BuildReport:
+    def _build(self, stamps: dict[str, Stamp]) -> BuildReport:
         """Build OUT, redoing only the work that changed since the last build."""
         clock = _Clock()
-        ready = self.prepare(clock)
+        ready = self.prepare(clock, stamps)
         views = self._views_for(ready)
         views.keep_only(ready.catalog.entries)
         views.new_round()
@@ -207,13 +211,13 @@ class Builder:
 
         write_site(self.out, fill, ready.static_files)
         self._made = keys
-        self._static = _static_stamps(ready.static_files)
+        self._static = _static_stamps(ready)
         return len(recipes) + len(self._static)
 
     def _update(self, changed: list[Recipe], keys: dict[str, Hashable], ready: Prepared) -> int:
         """Render what changed (all of it before writing any of it), then rewrite only files whose bytes differ."""
         files = [(r.path, r.make()) for r in changed]
-        static = _static_stamps(ready.static_files)
+        static = _static_stamps(ready)
         copies = {rel: src for rel, (src, stamp) in static.items() if self._static.get(rel) != (src, stamp)}
         removed = [p for p in self._made if p not in keys] + [p for p in self._static if p not in static]
         written = write_changes(self.out, files, copies, removed)
@@ -277,9 +281,10 @@ def shares(recipes: list[Recipe], jobs: int) -> list[list[Recipe]]:
     return cuts
 
 
-def _static_stamps(static: dict[str, Path]) -> dict[str, tuple[Path, Stamp]]:
+def _static_stamps(ready: Prepared) -> dict[str, tuple[Path, Stamp]]:
     """Each static output's source file and its stamp."""
-    return {rel: (source, stamp_of(source)) for rel, source in static.items()}
+    stamps = ready.stamps
+    return {rel: (source, stamps.get(str(source)) or stamp_of(source)) for rel, source in ready.static_files.items()}
 
 
 def build(

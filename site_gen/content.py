@@ -161,10 +161,14 @@ def stamp_of(path: Path) -> Stamp:
 
 
 def parse_yaml(
-    path: Path, rel: str, previous: dict[str, Source] | None = None, max_mb: float = MAX_FILE_MB
+    path: Path,
+    rel: str,
+    previous: dict[str, Source] | None = None,
+    max_mb: float = MAX_FILE_MB,
+    stamp: Stamp | None = None,
 ) -> tuple[Source | None, list[SiteError]]:
-    """One YAML file parsed (or the previous parse, if the file has not changed); PyYAML's reading and errors."""
-    stamp = stamp_of(path)
+    """One YAML file parsed (or the previous parse, if its STAMP has not changed); PyYAML's reading and errors."""
+    stamp = stamp or stamp_of(path)
     known = (previous or {}).get(rel)
     if known is not None and known.stamp == stamp:
         return known, []
@@ -251,36 +255,47 @@ def template_dirs(root: Path) -> tuple[Path, ...]:
     return tuple(unique)
 
 
-def load(root: Path, previous: Inputs | None = None, max_mb: float = MAX_FILE_MB) -> tuple[Inputs, list[SiteError]]:
-    """Read site.yaml, every paper file and every page under ROOT/content; reuse unchanged parses."""
+def load(
+    root: Path, previous: Inputs | None = None, max_mb: float = MAX_FILE_MB, stamps: dict[str, Stamp] | None = None
+) -> tuple[Inputs, list[SiteError]]:
+    """Read site.yaml, every paper file and every page under ROOT/content; reuse unchanged parses.
+
+    STAMPS (from input_stamps, taken just before) saves looking at each file's stamp a second time.
+    """
     root = root.resolve()
     known = {source.path: source for source in previous.sources()} if previous else {}
+    stamps = stamps or {}
     errors: list[SiteError] = []
     for folder in ("content", "static", "templates"):
         errors += outside_symlinks(root, root / folder)
-    site, site_errors = _load_site(root, known, max_mb)
-    papers, paper_errors = _load_papers(root, known, max_mb)
+    site, site_errors = _load_site(root, known, max_mb, stamps)
+    papers, paper_errors = _load_papers(root, known, max_mb, stamps)
     pages, page_errors = _load_pages(root, max_mb)
     errors += site_errors + paper_errors + page_errors
     inputs = Inputs(root, site, papers, pages, static_files(root), template_dirs(root))
     return inputs, errors
 
 
-def _load_site(root: Path, known: dict[str, Source], max_mb: float) -> tuple[Source | None, list[SiteError]]:
+def _load_site(
+    root: Path, known: dict[str, Source], max_mb: float, stamps: dict[str, Stamp]
+) -> tuple[Source | None, list[SiteError]]:
     """content/site.yaml, which must exist."""
     path = root / "content" / "site.yaml"
     if not path.is_file():
         message = "content/site.yaml is missing; create it with at least title, base_url and author.name"
         return None, [SiteError("content/site.yaml", 1, 1, message)]
-    return parse_yaml(path, "content/site.yaml", known, max_mb)
+    return parse_yaml(path, "content/site.yaml", known, max_mb, stamps.get(str(path)))
 
 
-def _load_papers(root: Path, known: dict[str, Source], max_mb: float) -> tuple[tuple[Source, ...], list[SiteError]]:
+def _load_papers(
+    root: Path, known: dict[str, Source], max_mb: float, stamps: dict[str, Stamp]
+) -> tuple[tuple[Source, ...], list[SiteError]]:
     """Every content/papers/**/*.yaml (and .yml), in path order."""
     sources, errors = [], []
     for path in files_under(root / "content" / "papers"):
         if path.suffix in (".yaml", ".yml") and not path.is_symlink():
-            source, found = parse_yaml(path, path.relative_to(root).as_posix(), known, max_mb)
+            rel = path.relative_to(root).as_posix()
+            source, found = parse_yaml(path, rel, known, max_mb, stamps.get(str(path)))
             errors += found
             if source is not None:
                 sources.append(source)
