@@ -364,7 +364,7 @@ class PaperPlans:
 
     def __init__(self) -> None:
         self._basis: tuple[Any, ...] = ()
-        self._made: dict[int, tuple[Entry, Entry | None, Entry | None, Recipe, Recipe]] = {}
+        self._made: dict[int, tuple[PaperPage, Recipe, Recipe]] = {}  # by id(entry); the page holds the entry
 
     def recipes(self, catalog: Catalog, templates: Templates, views: Views) -> Iterator[Recipe]:
         """papers/ID/index.html and papers/ID/ID.bib for every paper."""
@@ -375,14 +375,13 @@ class PaperPlans:
         for i, entry in enumerate(entries):
             previous = entries[i - 1] if i > 0 else None
             following = entries[i + 1] if i + 1 < len(entries) else None
-            old = known.get(id(entry))
-            if old is not None and old[0] is entry and old[1] is previous and old[2] is following:
-                made[id(entry)] = old
-            else:
+            planned = known.get(id(entry))
+            if planned is None or not planned[0].shows(entry, previous, following):
                 page = PaperPage(frame, templates, views, entry, previous, following)
-                made[id(entry)] = (entry, previous, following, *_paper_recipes(catalog, page))
-            yield made[id(entry)][3]
-            yield made[id(entry)][4]
+                planned = (page, *_paper_recipes(catalog, page))
+            made[id(entry)] = planned
+            yield planned[1]
+            yield planned[2]
         self._basis, self._made = basis, made
 
 
@@ -412,6 +411,10 @@ class PaperPage:
     entry: Entry
     previous: Entry | None
     following: Entry | None
+
+    def shows(self, entry: Entry, previous: Entry | None, following: Entry | None) -> bool:
+        """Whether this page is of these very entry and neighbours (identity: compared thousands of times)."""
+        return self.entry is entry and self.previous is previous and self.following is following
 
     def render(self) -> bytes:
         """The page's bytes."""
