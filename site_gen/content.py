@@ -60,7 +60,10 @@ class SourceFile:
 
     @cached_property
     def _tree(self) -> yaml.Node | None:
-        return yaml.compose(self.text, Loader=YamlLoader)
+        try:
+            return yaml.compose(self.text, Loader=YamlLoader)
+        except (OSError, yaml.YAMLError):  # changed or removed since it was read: errors point at its start
+            return None
 
     def error(self, keys: KeyPath, message: str, at_key: bool = False) -> SiteError:
         """A SiteError at the value (or its key) reached by `keys`."""

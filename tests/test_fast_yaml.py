@@ -20,6 +20,13 @@ SCALARS = [
     '"x\\x85y"', '"x\\/y"', "'it''s'", "[1, 017]", "{a: 1}", "plain text", "M3-Embedding: Multi-Linguality",
     "https://example.org/a?b=1", "10.18653/v1/2024.acl-long.1", "'08'",
 ]  # fmt: skip
+# Pieces of YAML syntax: strung together they make flow collections, block scalars and indicators in
+# the odd places where the two readers part ways (`[:0]`, `[a:]`, `[|x]`, `a: |` at the end of a file).
+PIECES = [
+    "a", "b c", "x:y", ":", ": ", ",", ", ", " ", "\n", "\n  ", "\n- ", "\nk: ", "[", "]", "{", "}", "'q'",
+    '"d"', "?", "? ", "-", "- ", "|", ">", "|\n  t\n", ">-\n  u\n", "#", " #c", "O'B", "http://u?x=1", "&",
+    "*", "!", "(", ")", "[t](http://l)", "Zoë", "0", "1", "'", '"', "\t", "%", "@", "`", ";",
+]  # fmt: skip
 KEYS = ["title", "year", "month", "1", "<<", "a b", "'q'", "x"]
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
 
@@ -36,6 +43,11 @@ documents = st.one_of(
         max_size=4,
     ).map(lambda items: "".join("- " + mapping(pairs, "  ")[2:] for pairs in items)),
     st.lists(st.sampled_from(SCALARS), max_size=5).map(lambda values: "".join(f"- {v}\n" for v in values)),
+    st.tuples(
+        st.sampled_from(["a: [", "a: {", "- [", "a: ", "- ", "- a: ", ""]),
+        st.lists(st.sampled_from(PIECES), min_size=1, max_size=7),
+        st.sampled_from(["", "\n"]),
+    ).map(lambda parts: parts[0] + "".join(parts[1]) + parts[2]),
     st.sampled_from(["---\n", "%YAML 1.1\n---\n", "", "a: 1\n---\n", "a: 1\n...\n"]).flatmap(
         lambda head: st.sampled_from(SCALARS).map(lambda v: f"{head}b: {v}\n")
     ),
@@ -66,5 +78,15 @@ def test_yaml_rs_reads_an_ordinary_papers_file() -> None:
 
 
 def test_pyyaml_reads_what_yaml_1_1_reads_differently() -> None:
-    for text in ["month: 08", "a: yes", "a: 1:20", "a: 1e10", "a: 017", "a: !x y", "a: 1\n---\nb: 2", "a: x\u2028y"]:
+    differing = ["month: 08", "a: yes", "a: 1:20", "a: 1e10", "a: 017", "a: !x y", "a: 1\n---\nb: 2", "a: x\u2028y"]
+    flow_and_block = ["a: [;:]", "a: [:0]", "a: [|x]", "a: {?k}", "a: |\n", "a: >\n  x", " |\n  x\n"]
+    for text in differing + flow_and_block:
         assert fast_yaml.load(text, text.encode()) == (False, None), text
+
+
+def test_yaml_rs_reads_simple_flow_collections_and_block_scalars() -> None:
+    text = (
+        "- authors: [Zoë Müller, O'Brien, 'D. Lian']\n  links: {code: https://x.org/a?b=1}\n"
+        "  abstract: |\n    Two\n    lines\n"
+    )
+    assert fast_yaml.load(text, text.encode()) == (True, yaml.load(text, Loader=YamlLoader))

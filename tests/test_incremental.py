@@ -17,6 +17,7 @@ import yaml
 
 from bench.corpus import write_corpus
 from site_gen.build import Builder, build
+from site_gen.content import SourceFile
 from site_gen.errors import SiteErrors
 from tests.conftest import REPO, tree_digest, tree_files
 
@@ -266,3 +267,12 @@ def test_editing_a_template_override_in_place_rebuilds_with_it(tmp_path: Path) -
     override.write_text(original.replace("<h1>", "<h1 data-second>"), encoding="utf-8")
     builder.build()
     assert "data-second" in page.read_text(encoding="utf-8")
+
+
+def test_a_file_broken_after_it_was_read_still_gets_a_located_error(tmp_path: Path) -> None:
+    papers = tmp_path / "2024.yaml"
+    papers.write_text("- title: [A]\n", encoding="utf-8")
+    where = SourceFile("content/papers/2024.yaml", papers)
+    papers.write_text("- title: [\n", encoding="utf-8")  # saved half-typed while the preview rebuilds
+    error = where.error((0, "title"), "'title': expected text")
+    assert str(error) == "content/papers/2024.yaml:1:1: error: 'title': expected text"
