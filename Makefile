@@ -55,9 +55,10 @@ bench: $(TEST_STAMP) $(CHROMIUM)
 bench-large: $(TEST_STAMP) $(CHROMIUM)
 	$(BIN)/python -m bench.run --sizes 100000 --runs 1
 
-# The content fuzzer at length (make test runs 300 examples); FUZZ_EXAMPLES=N to choose.
+# The fuzzers at length, on new examples each run (make test runs the same 300); FUZZ_EXAMPLES=N to choose.
 fuzz: $(TEST_STAMP)
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5000} $(BIN)/python -m pytest tests/test_hostile.py -k fuzzed
+	HYPOTHESIS_PROFILE=explore FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5000} $(BIN)/python -m pytest \
+		tests/test_hostile.py tests/test_fast_yaml.py -k "fuzzed or agrees"
 
 screenshots: $(TEST_STAMP) $(CHROMIUM)
 	$(BIN)/python scripts/screenshots.py
