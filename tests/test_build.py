@@ -8,7 +8,11 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from site_gen.render import make_templates, sitemaps, whole
+import markupsafe
+from hypothesis import given
+from hypothesis import strategies as st
+
+from site_gen.render import make_templates, output_escape, sitemaps, whole
 from tests.conftest import REPO, SITES, run_cli, tree_digest, tree_files
 
 
@@ -214,3 +218,17 @@ def test_sitemaps_past_the_protocol_limit_become_an_index(tmp_path: Path) -> Non
     assert listed == ["https://u.github.io/r/" + p for p in paths]
     single = {r.path for r in sitemaps(templates, "https://u.github.io/r/", paths)}
     assert single == {"sitemap.xml"}
+
+
+@given(st.one_of(st.text(), st.integers(), st.none(), st.text().map(markupsafe.Markup)))
+def test_template_values_are_escaped_exactly_as_markupsafe_escapes_them(value: object) -> None:
+    assert output_escape(value) == str(markupsafe.escape(value))
+
+
+def test_templates_escape_values_but_not_markup(tmp_path: Path) -> None:
+    (tmp_path / "t.html").write_text(
+        "{{ v }}|{{ m }}|{% macro k(x) %}<i>{{ x }}</i>{% endmacro %}{{ k(v) }}|{% set s %}{{ v }}{% endset %}{{ s }}"
+    )
+    env = make_templates((tmp_path,)).env
+    page = env.get_template("t.html").render(v="<a & 'b'>", m=markupsafe.Markup("<br>"))
+    assert page == "&lt;a &amp; &#39;b&#39;&gt;|<br>|<i>&lt;a &amp; &#39;b&#39;&gt;</i>|&lt;a &amp; &#39;b&#39;&gt;"
