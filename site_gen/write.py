@@ -6,7 +6,7 @@ import ctypes
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 STAGING_PREFIX = "tmp-"
@@ -57,27 +57,32 @@ def write_files(staging: Path, files: Iterable[tuple[str, bytes | list[bytes]]])
 
 def write_file(path: str, data: bytes | list[bytes]) -> None:
     """Create or truncate the file at PATH and write DATA (bytes, or its pieces in order) into it."""
+    pieces = [data] if isinstance(data, bytes) else data
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
-        for chunk in [data] if isinstance(data, bytes) else _chunks(data):
-            remaining = memoryview(chunk)
-            while remaining:
-                remaining = remaining[os.write(descriptor, remaining) :]
+        for start in range(0, len(pieces), _MOST_PIECES):
+            _write_pieces(descriptor, pieces[start : start + _MOST_PIECES])
     finally:
         os.close(descriptor)
 
 
-def _chunks(pieces: list[bytes], size: int = 1 << 20) -> Iterator[bytes]:
-    """PIECES joined into chunks of about SIZE bytes: one write per chunk, not per piece (20,000 for an export)."""
-    batch: list[bytes] = []
-    filled = 0
+# Pieces handed to the system in one writev call (its limit, IOV_MAX, is 1024 on Linux): an export
+# of 20,000 pieces is written without first being copied into one 15 MB string.
+_MOST_PIECES = min(os.sysconf("SC_IOV_MAX"), 1024) if hasattr(os, "sysconf") else 16
+
+
+def _write_pieces(descriptor: int, pieces: list[bytes]) -> None:
+    """Write PIECES in order; a short write (a full disk, a signal) goes on from where it stopped."""
+    written = os.writev(descriptor, pieces)
+    if written == sum(map(len, pieces)):
+        return
     for piece in pieces:
-        batch.append(piece)
-        filled += len(piece)
-        if filled >= size:
-            yield b"".join(batch)
-            batch, filled = [], 0
-    yield b"".join(batch)
+        if written >= len(piece):
+            written -= len(piece)
+            continue
+        remaining, written = memoryview(piece)[written:], 0
+        while remaining:
+            remaining = remaining[os.write(descriptor, remaining) :]
 
 
 def _copy_static(staging: Path, static: dict[str, Path]) -> None:
