@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from site_gen.render import make_templates, output_escape, sitemaps, whole
+from site_gen.write import write_file
 from tests.conftest import REPO, SITES, run_cli, tree_digest, tree_files
 
 
@@ -232,3 +233,9 @@ def test_templates_escape_values_but_not_markup(tmp_path: Path) -> None:
     env = make_templates((tmp_path,)).env
     page = env.get_template("t.html").render(v="<a & 'b'>", m=markupsafe.Markup("<br>"))
     assert page == "&lt;a &amp; &#39;b&#39;&gt;|<br>|<i>&lt;a &amp; &#39;b&#39;&gt;</i>|&lt;a &amp; &#39;b&#39;&gt;"
+
+
+def test_a_file_of_more_pieces_than_one_system_call_takes_is_written_whole(tmp_path: Path) -> None:
+    pieces = [f"piece {i}\n".encode() for i in range(3000)] + [b"", b"end"]
+    write_file(str(tmp_path / "f"), pieces)
+    assert (tmp_path / "f").read_bytes() == b"".join(pieces)
