@@ -14,6 +14,7 @@ from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 
 from site_gen.content import MAX_FILE_MB, Inputs, Stamp, input_stamps, load, stamp_of
@@ -22,6 +23,7 @@ from site_gen.errors import SiteErrors
 from site_gen.model import PaperMemo, validate
 from site_gen.render import (
     ENTRY_TEMPLATE,
+    PAPER_TEMPLATE,
     PaperPlans,
     Recipe,
     Templates,
@@ -33,6 +35,7 @@ from site_gen.render import (
 from site_gen.write import write_changes, write_files, write_site
 
 PARALLEL_FROM = 500  # fewer outputs than this are not worth forking for
+PAPERS_PER_RUN = 250  # papers rendered by one process at a time: a few milliseconds of coordination at 100,000
 # Past this many changed outputs (a template or site.yaml edit), stream a whole new folder instead.
 INCREMENTAL_LIMIT = 2000
 
@@ -230,10 +233,10 @@ def render_share(staging: Path, recipes: list[Recipe]) -> None:
     write_files(staging, ((recipe.path, recipe.make()) for recipe in recipes))
 
 
-def _worker(staging: Path, recipes: list[Recipe], results: Connection) -> None:
-    """A forked renderer: its share of the outputs, then "ok" (or its errors) to the parent."""
+def _worker(staging: Path, runs: list[list[Recipe]], taken: Synchronized[int], results: Connection) -> None:
+    """A forked renderer: runs until none is left, then "ok" (or its errors) to the parent."""
     try:
-        render_share(staging, recipes)
+        render_runs(staging, runs, taken)
         results.send(("ok", None))
     except SiteErrors as exc:
         results.send(("errors", exc.errors))
@@ -244,20 +247,22 @@ def _worker(staging: Path, recipes: list[Recipe], results: Connection) -> None:
 
 
 def render_in_parallel(staging: Path, recipes: list[Recipe], jobs: int) -> None:
-    """Split the outputs over `jobs` processes (forked, so they share the prepared site).
+    """Render the outputs in `jobs` processes (forked, so they share the prepared site), each taking the
+    next run of outputs whenever it is free: however long each run takes, no process waits on another.
 
     Output is byte-identical to one process: each output depends only on its own recipe.
     """
     context = multiprocessing.get_context("fork")
-    first, *others = shares(recipes, jobs)
+    all_runs = runs(recipes)
+    taken = context.Value("i", 0)
     workers = []
-    for share in others:
+    for _ in range(jobs - 1):
         receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_worker, args=(staging, share, send))
+        process = context.Process(target=_worker, args=(staging, all_runs, taken, send))
         process.start()
         send.close()
         workers.append((process, receive))
-    render_share(staging, first)
+    render_runs(staging, all_runs, taken)
     for process, receive in workers:
         outcome, value = receive.recv()
         process.join()
@@ -267,18 +272,23 @@ def render_in_parallel(staging: Path, recipes: list[Recipe], jobs: int) -> None:
             raise RuntimeError(f"a rendering process failed: {value}")
 
 
-def shares(recipes: list[Recipe], jobs: int) -> list[list[Recipe]]:
-    """The recipes cut into `jobs` runs of about equal cost, kept in order (so a paper's page and .bib,
-    which share its BibTeX, almost always land in one process)."""
-    total = sum(r.cost for r in recipes)
-    cuts: list[list[Recipe]] = [[]]
-    spent = 0
-    for recipe in recipes:
-        if spent >= total * len(cuts) / jobs and len(cuts) < jobs:
-            cuts.append([])
-        cuts[-1].append(recipe)
-        spent += recipe.cost
-    return cuts
+def runs(recipes: list[Recipe]) -> list[list[Recipe]]:
+    """The recipes in runs, in order: every output before the first paper page in one run (the index, venue
+    pages and exports share each paper's list entry, made once), then PAPERS_PER_RUN papers' page and .bib."""
+    start = next((i for i, r in enumerate(recipes) if r.template == PAPER_TEMPLATE), len(recipes))
+    step = 2 * PAPERS_PER_RUN
+    return [recipes[:start]] + [recipes[i : i + step] for i in range(start, len(recipes), step)]
+
+
+def render_runs(staging: Path, all_runs: list[list[Recipe]], taken: Synchronized[int]) -> None:
+    """Render the next run no process has taken, until none is left."""
+    while True:
+        with taken.get_lock():
+            number = taken.value
+            taken.value += 1
+        if number >= len(all_runs):
+            return
+        render_share(staging, all_runs[number])
 
 
 def _static_stamps(ready: Prepared) -> dict[str, tuple[Path, Stamp]]:
