@@ -15,7 +15,6 @@ from typing import Any, NamedTuple
 
 import jinja2
 import jinja2.meta
-import markupsafe
 from markupsafe import Markup
 
 from site_gen import citations
@@ -24,7 +23,17 @@ from site_gen.derive import Catalog, Entry, VenueGroup, YearGroup
 from site_gen.errors import SiteError, SiteErrors
 from site_gen.markup import markdown
 from site_gen.model import Site
-from site_gen.views import PaperView, highwire, href, json_ld, json_script, meta_tags, owner_names, paper_view
+from site_gen.views import (
+    PaperView,
+    escape_text,
+    highwire,
+    href,
+    json_ld,
+    json_script,
+    meta_tags,
+    owner_names,
+    paper_view,
+)
 
 FEED_SIZE = 50
 # A list entry is rendered once, with this in place of `root`, and the mark replaced by each page's
@@ -122,17 +131,13 @@ class Templates:
         return errors
 
 
-# markupsafe.escape without the Markup around it (its C speedup where built); markupsafe 3 names it.
-_escape_text: Callable[[str], str] = markupsafe._escape_inner  # type: ignore[attr-defined]
-
-
 def output_escape(value: Any) -> str:
     """What `{{ value }}` writes into a page: markupsafe.escape's text, without making a Markup object of it."""
     if type(value) is str:
-        return _escape_text(value)
+        return escape_text(value)
     if hasattr(value, "__html__"):
         return str(value.__html__())
-    return _escape_text(str(value))
+    return escape_text(str(value))
 
 
 class FastTemplate(jinja2.Template):

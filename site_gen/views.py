@@ -5,10 +5,12 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from markupsafe import Markup, escape
+import markupsafe
+from markupsafe import Markup
 
 from site_gen import citations
 from site_gen.derive import Entry
@@ -18,6 +20,9 @@ from site_gen.model import Link, Owner, Site
 LINK_LABELS = {"url": "Web", "code": "Code", "slides": "Slides", "video": "Video", "poster": "Poster", "data": "Data"}
 DESCRIPTION_CHARS = 300
 _TAG = re.compile(r"<[^>]+>")
+# markupsafe.escape's text without the Markup object around it (640 -> 110 ns a value; a page has
+# about 60), with its C speedup where built. markupsafe 3 names it so.
+escape_text: Callable[[str], str] = markupsafe._escape_inner  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +108,9 @@ def paper_view(entry: Entry, site: Site, mine: frozenset[str]) -> PaperView:
 def authors_html(authors: tuple[Author, ...]) -> Markup:
     """The author list, the owner's name in <strong class="me">."""
     return Markup(
-        ", ".join(f'<strong class="me">{escape(a.name)}</strong>' if a.owner else escape(a.name) for a in authors)
+        ", ".join(
+            f'<strong class="me">{escape_text(a.name)}</strong>' if a.owner else escape_text(a.name) for a in authors
+        )
     )
 
 
@@ -167,7 +174,7 @@ def json_ld(view: PaperView, entry: Entry) -> dict[str, Any]:
 
 def meta_tags(pairs: list[tuple[str, str]]) -> Markup:
     """<meta name=... content=...> lines (one string: a template loop costs more than the tags themselves)."""
-    return Markup("\n".join(f'<meta name="{escape(name)}" content="{escape(value)}">' for name, value in pairs))
+    return Markup("\n".join(f'<meta name="{escape_text(n)}" content="{escape_text(v)}">' for n, v in pairs))
 
 
 def json_script(data: Any) -> Markup:
