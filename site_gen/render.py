@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import traceback
 import urllib.parse
 from collections.abc import Callable, Collection, Hashable, Iterator, MutableMapping
@@ -312,7 +311,7 @@ class Views:
         """One paper as a line of CSL-JSON, encoded."""
         found = self._csl.get(entry)
         if found is None:
-            found = json.dumps(citations.csl_item(entry), ensure_ascii=False, sort_keys=True).encode()
+            found = citations.csl_json(entry).encode()
             if self._remember:
                 self._csl[entry] = found
         return found
