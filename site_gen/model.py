@@ -597,8 +597,18 @@ class PaperMemo:
             self._static, self._done = links.static_files, {}
         key = (source.path, source.stamp)
         if key not in self._done or source.stamp == (0, 0):
-            self._done[key] = validate_papers(source, spec)
+            papers, errors = validate_papers(source, spec)
+            self._done[key] = (self._same_as_before(source.path, papers), errors)
         return self._done[key]
+
+    def _same_as_before(self, path: str, papers: list[Paper]) -> list[Paper]:
+        """PAPERS, each replaced by the equal paper validated from an earlier version of the file, if any.
+
+        An edit to one paper then leaves the file's other papers the very same objects, which later
+        stages compare by identity: their entries, list entries and pages are all kept.
+        """
+        before = {paper: paper for (seen, _), (found, _) in self._done.items() if seen == path for paper in found}
+        return [before.get(paper, paper) for paper in papers] if before else papers
 
     def keep_only(self, sources: Iterable[Source]) -> None:
         """Forget files that are gone or changed."""
