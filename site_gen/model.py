@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import operator
 import re
 import urllib.parse
 from collections.abc import Callable, Iterable
@@ -96,9 +97,22 @@ def hash_once(record: Any) -> int:
     records up thousands of times)."""
     cached: int | None = record._hash
     if cached is None:
-        cached = hash(tuple(getattr(record, f.name) for f in fields(record) if f.compare))
+        cached = hash(_compared_values(type(record))(record))
         object.__setattr__(record, "_hash", cached)
     return cached
+
+
+_COMPARED_VALUES: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _compared_values(record_type: type) -> Callable[[Any], tuple[Any, ...]]:
+    """A getter of the values a dataclass compares, as a tuple (attrgetter: no Python loop per record)."""
+    getter = _COMPARED_VALUES.get(record_type)
+    if getter is None:
+        names = [f.name for f in fields(record_type) if f.compare]
+        one = operator.attrgetter(*names)
+        getter = _COMPARED_VALUES[record_type] = one if len(names) > 1 else lambda record: (one(record),)
+    return getter
 
 
 def hash_slot() -> Any:
