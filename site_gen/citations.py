@@ -14,20 +14,20 @@ from site_gen.derive import Entry
 from site_gen.model import MONTHS, VENUE_FIELDS
 from site_gen.venues import default_type
 
-_BIBTEX_SPECIAL = str.maketrans(
-    {
-        "\\": r"\textbackslash{}",
-        "{": r"\{",
-        "}": r"\}",
-        "&": r"\&",
-        "%": r"\%",
-        "$": r"\$",
-        "#": r"\#",
-        "_": r"\_",
-        "~": r"\textasciitilde{}",
-        "^": r"\textasciicircum{}",
-    }
-)
+_BIBTEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_BIBTEX_SPECIAL = str.maketrans(_BIBTEX_SPECIALS)
+_BIBTEX_SPECIAL_CHARACTER = re.compile("[" + re.escape("".join(_BIBTEX_SPECIALS)) + "]")
 _MIXED_CASE = re.compile(r"\w[A-Z]|[A-Z].*\d|\d.*[A-Z]")
 _PARTICLES = frozenset(
     ["van", "von", "der", "den", "de", "del", "della", "da", "di", "du", "le", "la", "dos", "das", "ter", "ten", "zu"]
@@ -36,7 +36,10 @@ _PARTICLES = frozenset(
 
 def bibtex_escape(text: str) -> str:
     """Text safe inside a BibTeX value (UTF-8 kept)."""
-    return text.translate(_BIBTEX_SPECIAL)
+    if text.isascii():
+        return text.translate(_BIBTEX_SPECIAL)
+    # str.translate leaves its fast path on any non-ASCII character: 120 us for an accented abstract
+    return _BIBTEX_SPECIAL_CHARACTER.sub(lambda match: _BIBTEX_SPECIALS[match.group()], text)
 
 
 def protect_case(title: str, escape: Callable[[str], str] = bibtex_escape) -> str:

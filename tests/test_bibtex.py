@@ -8,8 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from site_gen.build import check
+from site_gen.citations import bibtex_escape
 from site_gen.importers.bibtex import parse
 from tests.conftest import FIXTURES, REPO, run_cli
 
@@ -224,3 +227,11 @@ def test_default_content_survives_export_and_import(tmp_path: Path) -> None:
     root = empty_site(tmp_path / "site")
     assert run_cli("import", "bibtex", str(exported), "--root", str(root)).returncode == 0
     assert model(root) == model(REPO)
+
+
+@given(st.text(alphabet=st.sampled_from("aZ é{}\\&%$#_~^ł\n")))
+def test_bibtex_escapes_specials_alike_in_ascii_and_accented_text(text: str) -> None:
+    escaped = bibtex_escape(text)
+    assert escaped == "".join(bibtex_escape(c) for c in text)
+    assert bibtex_escape("é" + text)[1:] == escaped
+    assert bibtex_escape("50% of {x}_1 & é") == r"50\% of \{x\}\_1 \& é"
