@@ -162,9 +162,22 @@ class FastTemplate(jinja2.Template):
         return template
 
 
+class FastEnvironment(jinja2.Environment):
+    """An environment whose templates see its globals as one plain dict.
+
+    Jinja's default, a ChainMap over the environment's globals, is walked in Python each time a
+    template starts rendering or imports another: a fifth of the time of a paper page. The globals
+    are all set before any template is loaded, so a copy per template sees the same names.
+    """
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """The environment's globals overlaid with template globals D, as a new dict."""
+        return {**self.globals, **(d or {})}
+
+
 def make_templates(dirs: tuple[Path, ...]) -> Templates:
     """Jinja over the template folders: autoescape for HTML and XML, undefined names are errors."""
-    env = jinja2.Environment(
+    env = FastEnvironment(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
