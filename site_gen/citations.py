@@ -29,6 +29,7 @@ _BIBTEX_SPECIALS = {
 _BIBTEX_SPECIAL = str.maketrans(_BIBTEX_SPECIALS)
 _BIBTEX_SPECIAL_CHARACTER = re.compile("[" + re.escape("".join(_BIBTEX_SPECIALS)) + "]")
 _MIXED_CASE = re.compile(r"\w[A-Z]|[A-Z].*\d|\d.*[A-Z]")
+_MIXED_CASE_WORD = re.compile(r"\w[A-Z]|[A-Z][^ \n]*\d|\d[^ \n]*[A-Z]")  # _MIXED_CASE within one word of a title
 _PARTICLES = frozenset(
     ["van", "von", "der", "den", "de", "del", "della", "da", "di", "du", "le", "la", "dos", "das", "ter", "ten", "zu"]
 )
@@ -44,9 +45,9 @@ def bibtex_escape(text: str) -> str:
 
 def protect_case(title: str, escape: Callable[[str], str] = bibtex_escape) -> str:
     """Brace words with capitals after their first letter (LLMs, M3-Embedding) so styles keep them."""
-    words = title.split(" ")
-    if not any(_MIXED_CASE.search(word) for word in words):
+    if not _MIXED_CASE_WORD.search(title):
         return escape(title)
+    words = title.split(" ")
     return " ".join("{" + escape(word) + "}" if _MIXED_CASE.search(word) else escape(word) for word in words)
 
 

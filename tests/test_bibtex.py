@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import fields
 from pathlib import Path
@@ -12,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from site_gen.build import check
-from site_gen.citations import bibtex_escape
+from site_gen.citations import bibtex_escape, protect_case
 from site_gen.importers.bibtex import parse
 from tests.conftest import FIXTURES, REPO, run_cli
 
@@ -235,3 +236,10 @@ def test_bibtex_escapes_specials_alike_in_ascii_and_accented_text(text: str) -> 
     assert escaped == "".join(bibtex_escape(c) for c in text)
     assert bibtex_escape("é" + text)[1:] == escaped
     assert bibtex_escape("50% of {x}_1 & é") == r"50\% of \{x\}\_1 \& é"
+
+
+@given(st.text(alphabet=st.sampled_from("aZé1_ -\n\t")))
+def test_case_protection_braces_exactly_the_words_with_inner_capitals_or_digits(title: str) -> None:
+    mixed = re.compile(r"\w[A-Z]|[A-Z].*\d|\d.*[A-Z]")
+    expected = " ".join("{" + word + "}" if mixed.search(word) else word for word in title.split(" "))
+    assert protect_case(title, lambda text: text) == expected
