@@ -50,9 +50,19 @@ def write_files(staging: Path, files: Iterable[tuple[str, bytes | list[bytes]]])
     for rel, data in files:
         folder = os.path.dirname(rel)
         if folder not in made:
-            os.makedirs(base + folder, exist_ok=True)
+            _make_folder(base + folder)
             made.add(folder)
         write_file(base + rel, data)
+
+
+def _make_folder(path: str) -> None:
+    """Make the folder at PATH and any missing parents (one mkdir where the parent exists, as it mostly does)."""
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(path, exist_ok=True)
 
 
 def write_file(path: str, data: bytes | list[bytes]) -> None:
