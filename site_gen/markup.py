@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -53,6 +54,7 @@ def markdown(text: str) -> str:
     return str(_markdown.render(text))
 
 
+@functools.lru_cache(maxsize=1 << 14)  # author names recur from paper to paper
 def fold(text: str) -> str:
     """Lowercase ASCII-ish text for matching: Müller -> muller, Łódź -> lodz, Straße -> strasse."""
     if text.isascii():

@@ -6,7 +6,7 @@ import html
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import markupsafe
@@ -55,14 +55,27 @@ class PaperView:
     pages: str | None
     address: str | None
     abstract: Markup | None
-    summary: str
-    description: str
     award: str | None
     selected: bool
     tags: tuple[str, ...]
     url: str
     date: str
     timestamp: str
+    _summary: str | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def summary(self) -> str:
+        """The abstract as one line of plain text ("" without one); made on first use, as list entries never use it."""
+        found = self._summary
+        if found is None:
+            found = plain_text(self.abstract) if self.abstract else ""
+            object.__setattr__(self, "_summary", found)
+        return found
+
+    @property
+    def description(self) -> str:
+        """The summary cut to about DESCRIPTION_CHARS, for meta descriptions."""
+        return shorten(self.summary, DESCRIPTION_CHARS)
 
 
 def owner_names(owner: Owner) -> frozenset[str]:
@@ -78,7 +91,6 @@ def paper_view(entry: Entry, site: Site, mine: frozenset[str]) -> PaperView:
     if paper.doi:
         links += (("DOI", Link("https://doi.org/" + paper.doi)),)
     authors = tuple(Author(name, fold(name) in mine) for name in paper.authors)
-    summary = plain_text(abstract) if abstract else ""
     return PaperView(
         id=entry.id,
         title=paper.title,
@@ -96,8 +108,6 @@ def paper_view(entry: Entry, site: Site, mine: frozenset[str]) -> PaperView:
         pages=paper.pages,
         address=paper.address,
         abstract=abstract,
-        summary=summary,
-        description=shorten(summary, DESCRIPTION_CHARS),
         award=paper.award,
         selected=paper.selected,
         tags=paper.tags,
