@@ -157,14 +157,18 @@ def read_text(path: Path, rel: str, max_mb: float = MAX_FILE_MB) -> tuple[str | 
         return None, [SiteError(rel, line, col, "file is not UTF-8 text; save it as UTF-8")]
 
 
-def stamp_of(path: Path) -> Stamp:
+def stamp_of(path: str | Path) -> Stamp:
     """A file's modification time and size."""
-    info = path.stat()
+    return _stamp(os.stat(path))
+
+
+def _stamp(info: os.stat_result) -> Stamp:
+    """The stamp in a file's status."""
     return info.st_mtime_ns, info.st_size
 
 
 def parse_yaml(
-    path: Path,
+    path: str | Path,
     rel: str,
     previous: dict[str, Source] | None = None,
     max_mb: float = MAX_FILE_MB,
@@ -175,6 +179,7 @@ def parse_yaml(
     known = (previous or {}).get(rel)
     if known is not None and known.stamp == stamp:
         return known, []
+    path = Path(path)
     text, errors = read_text(path, rel, max_mb)
     if text is None:
         return None, errors
@@ -221,25 +226,41 @@ def _syntax_error(rel: str, text: str, exc: yaml.MarkedYAMLError) -> SiteError:
 def outside_symlinks(root: Path, folder: Path) -> list[SiteError]:
     """Symlinks under `folder` that point outside the root: they are errors, never followed."""
     errors = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        for name in sorted(dirnames + filenames):
-            path = Path(dirpath) / name
-            if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
-                rel = path.relative_to(root).as_posix()
-                message = "symlink points outside the site root; copy the file in instead"
-                errors.append(SiteError(rel, 1, 1, message))
+    for entry in _walk(str(folder)):
+        if entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(root.resolve()):
+            rel = Path(entry.path).relative_to(root).as_posix()
+            message = "symlink points outside the site root; copy the file in instead"
+            errors.append(SiteError(rel, 1, 1, message))
     return errors
+
+
+def _walk(folder: str) -> list[os.DirEntry[str]]:
+    """Every entry under FOLDER, not descending into symlinked folders.
+
+    One scandir per folder: entries know their kind without a stat each, and stay strings until a
+    file must be read (with 10,000 paper files, Path objects and stats were 0.4 s of every rebuild).
+    """
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    found = []
+    for entry in entries:
+        found.append(entry)
+        if entry.is_dir(follow_symlinks=False):
+            found += _walk(entry.path)
+    return found
+
+
+def file_entries(folder: Path) -> list[os.DirEntry[str]]:
+    """Regular files under `folder` (a symlink to one counts), sorted as paths, not following symlinked folders."""
+    return sorted((entry for entry in _walk(str(folder)) if entry.is_file()), key=lambda e: e.path.split(os.sep))
 
 
 def files_under(folder: Path) -> list[Path]:
     """Regular files under `folder`, sorted, not following symlinked folders."""
-    if not folder.is_dir():
-        return []
-    found = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames.sort()
-        found += [Path(dirpath) / name for name in filenames]
-    return sorted(p for p in found if p.is_file())
+    return [Path(entry.path) for entry in file_entries(folder)]
 
 
 def static_files(root: Path) -> dict[str, Path]:
@@ -295,10 +316,11 @@ def _load_papers(
 ) -> tuple[tuple[Source, ...], list[SiteError]]:
     """Every content/papers/**/*.yaml (and .yml), in path order."""
     sources, errors = [], []
-    for path in files_under(root / "content" / "papers"):
-        if path.suffix in (".yaml", ".yml") and not path.is_symlink():
-            rel = path.relative_to(root).as_posix()
-            source, found = parse_yaml(path, rel, known, max_mb, stamps.get(str(path)))
+    start = len(str(root)) + 1
+    for entry in file_entries(root / "content" / "papers"):
+        if os.path.splitext(entry.name)[1] in (".yaml", ".yml") and not entry.is_symlink():
+            rel = entry.path[start:]
+            source, found = parse_yaml(entry.path, rel, known, max_mb, stamps.get(entry.path))
             errors += found
             if source is not None:
                 sources.append(source)
@@ -323,4 +345,4 @@ def input_stamps(root: Path) -> dict[str, Stamp]:
     root = root.resolve()
     folders = [root / "content", root / "templates", root / "static"]
     folders += [GENERATOR_ROOT / "templates", GENERATOR_ROOT / "static"]
-    return {str(path): stamp_of(path) for folder in folders for path in files_under(folder)}
+    return {entry.path: _stamp(entry.stat()) for folder in folders for entry in _walk(str(folder)) if entry.is_file()}
