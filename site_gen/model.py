@@ -102,16 +102,15 @@ def hash_once(record: Any) -> int:
     return cached
 
 
-_COMPARED_VALUES: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+_COMPARED_VALUES: dict[type, Callable[[Any], Any]] = {}
 
 
-def _compared_values(record_type: type) -> Callable[[Any], tuple[Any, ...]]:
-    """A getter of the values a dataclass compares, as a tuple (attrgetter: no Python loop per record)."""
+def _compared_values(record_type: type) -> Callable[[Any], Any]:
+    """A getter of the values a dataclass compares (attrgetter: no Python loop per record)."""
     getter = _COMPARED_VALUES.get(record_type)
     if getter is None:
         names = [f.name for f in fields(record_type) if f.compare]
-        one = operator.attrgetter(*names)
-        getter = _COMPARED_VALUES[record_type] = one if len(names) > 1 else lambda record: (one(record),)
+        getter = _COMPARED_VALUES[record_type] = operator.attrgetter(*names)
     return getter
 
 

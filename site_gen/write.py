@@ -67,7 +67,7 @@ def _make_folder(path: str) -> None:
 
 def write_file(path: str, data: bytes | list[bytes]) -> None:
     """Create or truncate the file at PATH and write DATA (bytes, or its pieces in order) into it."""
-    pieces = [data] if isinstance(data, bytes) else data
+    pieces = _pieces(data)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
         for start in range(0, len(pieces), _MOST_PIECES):
@@ -76,9 +76,14 @@ def write_file(path: str, data: bytes | list[bytes]) -> None:
         os.close(descriptor)
 
 
-# Pieces handed to the system in one writev call (its limit, IOV_MAX, is 1024 on Linux): an export
-# of 20,000 pieces is written without first being copied into one 15 MB string.
-_MOST_PIECES = min(os.sysconf("SC_IOV_MAX"), 1024) if hasattr(os, "sysconf") else 16
+# Pieces handed to the system in one writev call (IOV_MAX, 1024 on Linux): a large file is written
+# without first being copied into one string.
+_MOST_PIECES = os.sysconf("SC_IOV_MAX")
+
+
+def _pieces(data: bytes | list[bytes]) -> list[bytes]:
+    """An output's bytes as a list of pieces."""
+    return [data] if isinstance(data, bytes) else data
 
 
 def _write_pieces(descriptor: int, pieces: list[bytes]) -> None:
@@ -154,7 +159,7 @@ def remove_file(out: Path, rel: str) -> None:
 
 def _holds(target: Path, data: bytes | list[bytes]) -> bool:
     """Whether TARGET exists with exactly these bytes (the size is compared first, without reading or joining)."""
-    pieces = [data] if isinstance(data, bytes) else data
+    pieces = _pieces(data)
     try:
         return target.stat().st_size == sum(map(len, pieces)) and target.read_bytes() == b"".join(pieces)
     except OSError:
