@@ -1,4 +1,4 @@
-"""YAML read by yaml-rs (Rust, ~5x faster than PyYAML's C loader) wherever it provably agrees with PyYAML.
+"""YAML read by yaml-rs (Rust, ~5x faster than PyYAML's C loader) wherever it reads as PyYAML does.
 
 PyYAML (YAML 1.1) stays the reference: its reading is the one the model validates and its errors
 are the ones users see. yaml-rs reads YAML 1.2, which differs on a few plain scalars (yes/no,
@@ -45,7 +45,7 @@ _SCALAR = rb"(?:" + _WORD + rb"|" + _QUOTED + rb")"
 _ITEM = rb"(?:(?:" + _GAP + rb")?" + _SCALAR + rb"(?: *: +" + _SCALAR + rb")?(?:" + _GAP + rb")?)"
 _SIMPLE_FLOW = re.compile(rb"[\[{](?:" + _ITEM + rb"(?:," + _ITEM + rb")*)? *[\]}]")
 # Block scalars (| and >): the readers disagree on empty ones, on one that ends the text without a line
-# break, and on one at the top level; empty and blank strings are checked in _check_text.
+# break, and on one leading a line (as at the top level); empty and blank strings are checked in _check_text.
 _BLOCK_INDICATORS = b"|>"
 _STR_TAG = "tag:yaml.org,2002:str"
 _resolver = yaml.resolver.Resolver()
