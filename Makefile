@@ -8,6 +8,8 @@ TEST_STAMP := $(VENV)/.installed-test
 CHROMIUM := /usr/bin/chromium
 VNU := node_modules/vnu-jar/build/dist/vnu.jar
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: site build test lint golden screenshots fuzz bench bench-large clean
 
@@ -31,7 +33,7 @@ $(VNU):
 	npm install --no-save --no-audit --no-fund --silent vnu-jar@26
 
 site: $(STAMP)
-	$(BIN)/site-gen serve
+	$(BIN)/site-gen serve --host "$(HOST)" --port "$(PORT)"
 
 build: $(STAMP)
 	$(BIN)/site-gen build $(if $(BASE_URL),--base-url "$(BASE_URL)")

@@ -1,19 +1,28 @@
-"""The index in a real browser: first render, and how long a keystroke or a venue click takes to show.
+"""The index in a real browser: first render, how long a keystroke or a venue click takes to show, and
+how long a saved edit takes to reach the page open in the preview.
 
 Drives Debian's Chromium through Playwright (both installed by `make test`); the site is served over
-HTTP from a local port, as GitHub Pages would serve it.
+HTTP from a local port, as GitHub Pages would serve it, or by `site-gen serve` for the preview.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import shutil
+import socket
 import statistics
+import subprocess
+import sys
 import threading
+import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless, and quiet: this machine's network is closed, and Chromium's own calls home would fail.
@@ -91,3 +100,88 @@ def measure_index(site: Path) -> dict[str, float] | None:
         "keystroke_max_ms": max(keystrokes),
         "filter_ms": statistics.median(clicks),
     }
+
+
+EDITS = 5
+PAUSE_SECONDS = 3.5  # each edit after a pause, as an author saves (livereload used to drop the first one)
+# The newest year's first paper is the index's first entry; its title starts with the edit's mark.
+EDIT_SHOWN = (
+    "mark => { const a = document.querySelector('.paper-title a'); return a && a.textContent.startsWith(mark); }"
+)
+
+
+def _free_port() -> int:
+    """A port nobody listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _answers(url: str) -> bool:
+    """Whether URL answers a GET."""
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+@contextmanager
+def previewed(root: Path) -> Iterator[str]:
+    """`site-gen serve` on ROOT, once its first build is served; its base URL."""
+    port = _free_port()
+    command = [sys.executable, "-m", "site_gen", "serve", "--root", str(root), "--port", str(port)]
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 600
+        while not _answers(url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"site-gen serve on {root} did not start")
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _newest_year_file(root: Path) -> Path:
+    """The papers file whose first paper opens the index (one file per year, as the corpora have)."""
+    return sorted((root / "content" / "papers").glob("*.yaml"))[-1]
+
+
+def _mark_title(path: Path, mark: str) -> None:
+    """Put MARK before the first title in PATH (inside its quotes, if it has them), saving in place."""
+    text = path.read_text(encoding="utf-8")
+    at = text.index("title: ") + len("title: ")
+    at += text[at] in "'\""
+    path.write_text(text[:at] + mark + text[at:], encoding="utf-8")
+
+
+def measure_preview(content: Path, scratch: Path) -> dict[str, float] | None:
+    """Seconds from saving an edit to the open index showing it, in `site-gen serve`; median and max of EDITS."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if not CHROMIUM.exists():
+        return None
+    root = scratch / "preview"
+    shutil.copytree(content, root / "content")
+    edited = _newest_year_file(root)
+    seconds = []
+    with previewed(root) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(url, wait_until="load")
+        page.wait_for_function("window.LiveReload && window.LiveReload.connector.socket.readyState === 1")
+        for number in range(EDITS):
+            time.sleep(PAUSE_SECONDS)
+            mark = f"Edited {number} "
+            started = time.perf_counter()
+            _mark_title(edited, mark)
+            page.wait_for_function(EDIT_SHOWN, arg=mark, polling=20, timeout=60_000)
+            seconds.append(time.perf_counter() - started)
+        browser.close()
+    shutil.rmtree(root)
+    return {"edit_to_screen_s": statistics.median(seconds), "edit_to_screen_max_s": max(seconds)}

@@ -42,13 +42,18 @@ INCREMENTAL_LIMIT = 2000
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build did: papers, pages and files in the site, files written, seconds per phase."""
+    """What a build did: papers, pages and files in the site, output files written or removed, seconds per phase."""
 
     papers: int
     pages: int
     files: int
-    written: int
+    changed: tuple[str, ...]
     timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def written(self) -> int:
+        """How many output files were written or removed."""
+        return len(self.changed)
 
     @property
     def seconds(self) -> float:
@@ -156,13 +161,17 @@ class Builder:
             known = self._templates = make_templates(inputs.template_dirs)
         return known
 
+    def inputs(self) -> frozenset[str]:
+        """The path of every file the last successful build read."""
+        return frozenset(self._last[0]) if self._last else frozenset()
+
     def build(self) -> BuildReport:
         """Build OUT; on any error raise SiteErrors and leave OUT as it was."""
         with _collector_paused():
             stamps = input_stamps(self.root)
             if self._last is not None and self._last[0] == stamps and self.out.is_dir():
                 report = self._last[1]
-                return BuildReport(report.papers, report.pages, report.files, 0, {"unchanged": 0.0})
+                return BuildReport(report.papers, report.pages, report.files, (), {"unchanged": 0.0})
             report = self._build(stamps)
             self._last = (stamps, report)
             return report
@@ -202,7 +211,7 @@ class Builder:
             views = self._views = Views(ready.catalog.site, ready.templates, self.remember)
         return views
 
-    def _write_all(self, recipes: list[Recipe], keys: dict[str, Hashable], ready: Prepared) -> int:
+    def _write_all(self, recipes: list[Recipe], keys: dict[str, Hashable], ready: Prepared) -> tuple[str, ...]:
         """A whole new output folder, rendered (by `jobs` processes) into staging and swapped in."""
         self._made = {}
 
@@ -215,9 +224,9 @@ class Builder:
         write_site(self.out, fill, ready.static_files)
         self._made = keys
         self._static = _static_stamps(ready)
-        return len(recipes) + len(self._static)
+        return (*keys, *self._static)
 
-    def _update(self, changed: list[Recipe], keys: dict[str, Hashable], ready: Prepared) -> int:
+    def _update(self, changed: list[Recipe], keys: dict[str, Hashable], ready: Prepared) -> tuple[str, ...]:
         """Render what changed (all of it before writing any of it), then rewrite only files whose bytes differ."""
         files = [(r.path, r.make()) for r in changed]
         static = _static_stamps(ready)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -40,6 +42,17 @@ GENERATOR_ROOT = Path(__file__).resolve().parent.parent
 KeyPath = tuple[str | int, ...]
 Stamp = tuple[int, int]  # (mtime in ns, size): a file whose stamp is unchanged is not read again
 MAX_FILE_MB = 5.0
+# What editors write beside the file being saved (swap, backup, lock and safe-write temporaries, Vim's
+# write test "4913"): never an input of the site, and never a reason to rebuild it.
+_EDITOR_FILE = re.compile(
+    r"^(?:\.#|#|\.goutputstream-|~\$)|(?:~|#|\.tmp|\.part|\.crdownload|___jb_(?:tmp|old)___|\.kate-swp)$"
+    r"|^\..*\.sw[a-z]$|^(?:4913|\.DS_Store)$"
+)
+
+
+def is_editor_file(name: str) -> bool:
+    """Whether a file NAME is an editor's swap, backup, lock or temporary file."""
+    return _EDITOR_FILE.search(name) is not None
 
 
 @dataclass(frozen=True)
@@ -254,8 +267,14 @@ def _walk(folder: str) -> list[os.DirEntry[str]]:
 
 
 def file_entries(folder: Path) -> list[os.DirEntry[str]]:
-    """Regular files under `folder` (a symlink to one counts), sorted as paths, not following symlinked folders."""
-    return sorted((entry for entry in _walk(str(folder)) if entry.is_file()), key=lambda e: e.path.split(os.sep))
+    """Regular files under `folder` but editors' own (a symlink to a file counts), sorted as paths, not following
+    symlinked folders."""
+    return sorted(_files(folder), key=lambda e: e.path.split(os.sep))
+
+
+def _files(folder: Path) -> Iterator[os.DirEntry[str]]:
+    """file_entries, unsorted."""
+    return (entry for entry in _walk(str(folder)) if entry.is_file() and not is_editor_file(entry.name))
 
 
 def files_under(folder: Path) -> list[Path]:
@@ -345,4 +364,4 @@ def input_stamps(root: Path) -> dict[str, Stamp]:
     root = root.resolve()
     folders = [root / "content", root / "templates", root / "static"]
     folders += [GENERATOR_ROOT / "templates", GENERATOR_ROOT / "static"]
-    return {entry.path: _stamp(entry.stat()) for folder in folders for entry in _walk(str(folder)) if entry.is_file()}
+    return {entry.path: _stamp(entry.stat()) for folder in folders for entry in _files(folder)}

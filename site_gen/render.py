@@ -17,7 +17,7 @@ import jinja2.meta
 from markupsafe import Markup
 
 from site_gen import citations
-from site_gen.content import Stamp, stamp_of
+from site_gen.content import Stamp, files_under, is_editor_file, stamp_of
 from site_gen.derive import Catalog, Entry, VenueGroup, YearGroup
 from site_gen.errors import SiteError, SiteErrors
 from site_gen.markup import markdown
@@ -122,7 +122,7 @@ class Templates:
     def check(self) -> list[SiteError]:
         """Compile every template, reporting every syntax error."""
         errors = []
-        for name in self.env.list_templates():
+        for name in self.env.list_templates(filter_func=lambda name: not is_editor_file(name.rsplit("/", 1)[-1])):
             try:
                 self.env.get_template(name)
             except jinja2.TemplateSyntaxError as exc:
@@ -196,7 +196,7 @@ def make_templates(dirs: tuple[Path, ...]) -> Templates:
 def template_files(dirs: tuple[Path, ...]) -> tuple[tuple[str, Stamp], ...]:
     """Every template file under the folders and its stamp: any change to them means a new environment
     (which compiles templates once and never looks at the files again)."""
-    files = (path for folder in dirs for path in folder.rglob("*") if path.is_file())
+    files = (path for folder in dirs for path in files_under(folder))
     return tuple(sorted((str(path), stamp_of(path)) for path in files))
 
 

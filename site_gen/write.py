@@ -168,16 +168,20 @@ def _holds(target: Path, data: bytes | list[bytes]) -> bool:
 
 def write_changes(
     out: Path, files: Iterable[tuple[str, bytes | list[bytes]]], static: dict[str, Path], removed: Iterable[str]
-) -> int:
-    """Update OUT in place: files whose bytes changed replaced one by one, static files copied, gone files deleted."""
-    count = 0
+) -> tuple[str, ...]:
+    """Update OUT in place: files whose bytes changed replaced one by one, static files copied, gone files deleted.
+
+    Returns the output paths written or deleted.
+    """
+    changed = []
     for rel, data in files:
         if not _holds(out / rel, data):
             replace_file(out / rel, data)
-            count += 1
+            changed.append(rel)
     for rel, source in sorted(static.items()):
         replace_file(out / rel, source.read_bytes())
-        count += 1
+        changed.append(rel)
     for rel in sorted(removed):
         remove_file(out, rel)
-    return count
+        changed.append(rel)
+    return tuple(changed)
