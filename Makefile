@@ -60,7 +60,7 @@ bench-large: $(TEST_STAMP) $(CHROMIUM)
 # The fuzzers at length, on new examples each run (make test runs the same 300); FUZZ_EXAMPLES=N to choose.
 fuzz: $(TEST_STAMP)
 	HYPOTHESIS_PROFILE=explore FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5000} $(BIN)/python -m pytest \
-		tests/test_hostile.py tests/test_fast_yaml.py -k "fuzzed or agrees"
+		tests/test_hostile.py tests/test_markup.py -k "fuzzed or shortcut"
 
 screenshots: $(TEST_STAMP) $(CHROMIUM)
 	$(BIN)/python scripts/screenshots.py

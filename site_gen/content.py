@@ -12,7 +12,6 @@ from typing import Any
 
 import yaml
 
-from site_gen import fast_yaml
 from site_gen.errors import SiteError
 
 # The C loader is ~4x faster; positions are recovered by composing nodes only when an error needs one.
@@ -196,9 +195,6 @@ def parse_yaml(
     text, errors = read_text(path, rel, max_mb)
     if text is None:
         return None, errors
-    sure, data = fast_yaml.load(text, text.encode())
-    if sure:
-        return Source(SourceFile(rel, path), data, stamp), []
     try:
         return Source(SourceFile(rel, path), yaml.load(text, Loader=YamlLoader), stamp), []
     except yaml.MarkedYAMLError as exc:

@@ -6,17 +6,47 @@ import functools
 import re
 import unicodedata
 
-from markdown_it_pyrs import MarkdownIt
+from markdown_it import MarkdownIt
 
 # CommonMark without its raw-HTML rules (HTML in content shows as text, never passes through), plus
 # linkify: abstracts copied from the Anthology end in bare URLs ("code at https://...") that readers
-# expect to click. markdown-it.rs renders as markdown-it-py does, at about a seventh of the cost.
-_markdown = MarkdownIt("zero").enable_many(
-    [
-        *("blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference"),
-        *("autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline", "linkify"),
-    ]
-)
+# expect to click. Only addresses with a scheme are links: "model.py" or "e.g." are not web addresses.
+_RULES = [
+    *("blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference"),
+    *("autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline"),
+]
+_WITH_LINKIFY = MarkdownIt("zero", {"linkify": True}).enable([*_RULES, "linkify"])
+_WITH_LINKIFY.linkify.set({"fuzzy_link": False})  # type: ignore[union-attr]  # made by linkify=True
+_WITHOUT_LINKIFY = MarkdownIt("zero").enable(_RULES)
+
+# Text with none of these is one plain paragraph: markdown-it would only escape its quotes. Most
+# abstracts are such text, and markdown-it-py takes 70 us for one (560 us with linkify, whose first
+# look at the text is a large Unicode pattern), so they skip it.
+_SYNTAX = re.compile(r"[\\`*_\[\]!<>&~|\t\n\r]|//|@")
+_BLOCK_START = re.compile(r"[#+=0-9-]")
+# A link written as Markdown ([code](https://...)) is never linkified again; only a bare address is.
+_MARKDOWN_LINK = re.compile(r"\[[^\[\]\\`]*\]\(https?://[^()\s\\`<>]*\)")
+
+
+def markdown(text: str) -> str:
+    """Markdown to HTML: CommonMark, raw HTML escaped, bare http(s) and e-mail addresses made links."""
+    if _is_plain(text):
+        return "<p>" + text.replace('"', "&quot;") + "</p>\n"
+    engine = _WITH_LINKIFY if _may_hold_bare_address(text) else _WITHOUT_LINKIFY
+    return str(engine.render(text))
+
+
+def _is_plain(text: str) -> bool:
+    """Whether TEXT is one line that no Markdown rule (nor linkify) reads anything in."""
+    return bool(text) and text == text.strip() and _SYNTAX.search(text) is None and _BLOCK_START.match(text) is None
+
+
+def _may_hold_bare_address(text: str) -> bool:
+    """Whether linkify could find an address in TEXT outside its Markdown links."""
+    if "\\" not in text and "`" not in text and "<" not in text:  # escapes and code spans change what is a link
+        text = _MARKDOWN_LINK.sub(" ", text)
+    return "//" in text or "@" in text
+
 
 # Letters that Unicode does not decompose into a base letter plus marks.
 _UNDECOMPOSED = str.maketrans(
@@ -47,11 +77,6 @@ _UNDECOMPOSED = str.maketrans(
     }
 )
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def markdown(text: str) -> str:
-    """Markdown to HTML, raw HTML escaped, bare URLs made links."""
-    return str(_markdown.render(text))
 
 
 @functools.lru_cache(maxsize=1 << 14)  # author names recur from paper to paper

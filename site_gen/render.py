@@ -6,10 +6,9 @@ import functools
 import hashlib
 import traceback
 import urllib.parse
-from collections.abc import Callable, Collection, Hashable, Iterator, MutableMapping
+from collections.abc import Callable, Collection, Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import CodeType
 from typing import Any, NamedTuple
 
 import jinja2
@@ -24,7 +23,6 @@ from site_gen.markup import markdown
 from site_gen.model import Site
 from site_gen.views import (
     PaperView,
-    escape_text,
     highwire,
     href,
     json_ld,
@@ -130,54 +128,9 @@ class Templates:
         return errors
 
 
-def output_escape(value: Any) -> str:
-    """What `{{ value }}` writes into a page: markupsafe.escape's text, without making a Markup object of it."""
-    if type(value) is str:
-        return escape_text(value)
-    if hasattr(value, "__html__"):
-        return str(value.__html__())
-    return escape_text(str(value))
-
-
-class FastTemplate(jinja2.Template):
-    """A template whose `{{ value }}` is escaped by output_escape instead of markupsafe.escape.
-
-    The escaped text is only ever joined into the page (Jinja wraps the bodies of macros, blocks and
-    {% set %} in Markup itself), so a Markup per value is wasted: making them was a sixth of the
-    time of rendering a paper page. The compiled template's functions look `escape` up in its
-    module namespace, which is replaced here once.
-    """
-
-    @classmethod
-    def from_code(
-        cls,
-        environment: jinja2.Environment,
-        code: CodeType,
-        globals: MutableMapping[str, Any],
-        uptodate: Callable[[], bool] | None = None,
-    ) -> jinja2.Template:
-        """The template compiled from CODE, its output escaped by output_escape."""
-        template = super().from_code(environment, code, globals, uptodate)
-        template.root_render_func.__globals__["escape"] = output_escape
-        return template
-
-
-class FastEnvironment(jinja2.Environment):
-    """An environment whose templates see its globals as one plain dict.
-
-    Jinja's default, a ChainMap over the environment's globals, is walked in Python each time a
-    template starts rendering or imports another: a fifth of the time of a paper page. The globals
-    are all set before any template is loaded, so a copy per template sees the same names.
-    """
-
-    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
-        """The environment's globals overlaid with template globals D, as a new dict."""
-        return {**self.globals, **(d or {})}
-
-
 def make_templates(dirs: tuple[Path, ...]) -> Templates:
     """Jinja over the template folders: autoescape for HTML and XML, undefined names are errors."""
-    env = FastEnvironment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
@@ -186,7 +139,6 @@ def make_templates(dirs: tuple[Path, ...]) -> Templates:
         lstrip_blocks=True,
         auto_reload=False,
     )
-    env.template_class = FastTemplate
     env.filters["json_script"] = json_script
     env.filters["meta_tags"] = meta_tags
     env.globals["href"] = href

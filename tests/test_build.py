@@ -9,10 +9,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import markupsafe
-from hypothesis import given
-from hypothesis import strategies as st
 
-from site_gen.render import make_templates, output_escape, sitemaps, whole
+from site_gen.render import make_templates, sitemaps, whole
 from site_gen.write import write_file
 from tests.conftest import REPO, SITES, run_cli, tree_digest, tree_files
 
@@ -219,11 +217,6 @@ def test_sitemaps_past_the_protocol_limit_become_an_index(tmp_path: Path) -> Non
     assert listed == ["https://u.github.io/r/" + p for p in paths]
     single = {r.path for r in sitemaps(templates, "https://u.github.io/r/", paths)}
     assert single == {"sitemap.xml"}
-
-
-@given(st.one_of(st.text(), st.integers(), st.none(), st.text().map(markupsafe.Markup)))
-def test_template_values_are_escaped_exactly_as_markupsafe_escapes_them(value: object) -> None:
-    assert output_escape(value) == str(markupsafe.escape(value))
 
 
 def test_templates_escape_values_but_not_markup(tmp_path: Path) -> None:
