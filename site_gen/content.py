@@ -196,7 +196,7 @@ def parse_yaml(
     if text is None:
         return None, errors
     try:
-        return Source(SourceFile(rel, path), yaml.load(text, Loader=YamlLoader), stamp), []
+        source = Source(SourceFile(rel, path), yaml.load(text, Loader=YamlLoader), stamp)
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_error(rel, text, exc)]
     except RecursionError:
@@ -210,6 +210,48 @@ def parse_yaml(
         ]
     except yaml.YAMLError as exc:
         return None, [SiteError(rel, 1, 1, f"invalid YAML: {str(exc).splitlines()[0]}")]
+    # PyYAML refuses control characters written as they are; escapes in double quotes ("\x02") make them.
+    errors = control_errors(source, (), source.data) if "\\" in text else []
+    return (None, errors) if errors else (source, [])
+
+
+# Characters no text may hold (contract section 5): C0 but tab and line feed, DEL, C1.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def control_message(character: str) -> str:
+    """What is wrong with a control character in text, and what to do."""
+    return f"control character U+{ord(character):04X} is not allowed in text; remove it"
+
+
+def control_errors(source: Source, keys: KeyPath, value: Any) -> list[SiteError]:
+    """A located error for each text (key or value) at or under VALUE that holds a control character."""
+    if isinstance(value, str):
+        found = _CONTROL.search(value)
+        named = [key for key in keys if isinstance(key, str)]
+        where = f"'{named[-1]}': " if named else ""
+        return [source.error(keys, where + control_message(found.group()))] if found else []
+    errors: list[SiteError] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _CONTROL.search(key) if isinstance(key, str) else None
+            if found:
+                errors.append(source.error((*keys, key), control_message(found.group()), at_key=True))
+            errors += control_errors(source, (*keys, key), item)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            errors += control_errors(source, (*keys, index), item)
+    return errors
+
+
+def text_control_errors(rel: str, text: str) -> list[SiteError]:
+    """A located error for the first control character in a text file, if it has one."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return []
+    at = found.start()
+    line, col = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+    return [SiteError(rel, line, col, control_message(found.group()))]
 
 
 _SYNTAX_HINTS = (
@@ -349,8 +391,10 @@ def _load_pages(root: Path, max_mb: float) -> tuple[tuple[TextFile, ...], list[S
         if path.suffix == ".md" and not path.is_symlink():
             rel = path.relative_to(root).as_posix()
             text, found = read_text(path, rel, max_mb)
+            text = text.replace("\r\n", "\n") if text is not None else None  # saved on Windows
+            found += text_control_errors(rel, text) if text is not None else []
             errors += found
-            if text is not None:
+            if text is not None and not found:
                 pages.append(TextFile(rel, text))
     return tuple(pages), errors
 

@@ -149,3 +149,36 @@ def test_ids_do_not_depend_on_file_order(tmp_path: Path) -> None:
         assert content is not None
         ids.append(sorted(e.id for e in derive(content)[0].entries))
     assert ids[0] == ids[1] == ["2020-lovelace-one", "2020-lovelace-two"]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [  # YAML 1.1 (PyYAML) and YAML 1.2 read these differently; the site means what PyYAML reads
+        ("year: _2024", "'year': expected a whole number like 2024, got text ('_2024')"),
+        ("year: 1:20", "'year': expected a four-digit year like 2024, got 80"),
+        ("year: 0o3720", "'year': expected a whole number like 2024, got text ('0o3720')"),
+        ("month: 08", "'month': expected a month like August, Aug or 8, got text ('08')"),
+        ("award: yes", "'award': expected text, got a true/false value (true); put it in quotes"),
+        ("note: on", "'note': expected text, got a true/false value (true); put it in quotes"),
+    ],
+)
+def test_values_mean_what_pyyaml_reads(tmp_path: Path, line: str, expected: str) -> None:
+    paper = "title: T\nauthors: [Ada Lovelace]\nyear: 2020\nvenue: V\n"
+    key = line.split(":")[0]
+    text = "\n".join(line if row.startswith(key + ":") else row for row in paper.splitlines())
+    if not text.count(key + ":"):
+        text += "\n" + line
+    row = text.splitlines().index(line) + 1
+    assert messages(write_site(tmp_path, text + "\n")) == [
+        f"content/papers/p.yaml:{row}:{len(key) + 3}: error: {expected}"
+    ]
+
+
+def test_an_unrelated_value_does_not_change_how_another_reads(tmp_path: Path) -> None:
+    alone = messages(write_site(tmp_path / "a", "title: T\nauthors: [A]\nyear: _2024\nvenue: V\n"))
+    beside = messages(write_site(tmp_path / "b", 'title: T\nauthors: [A]\nyear: _2024\nvenue: V\nnote: "on"\n'))
+    assert (
+        alone
+        == beside
+        == ["content/papers/p.yaml:3:7: error: 'year': expected a whole number like 2024, got text ('_2024')"]
+    )
