@@ -11,7 +11,7 @@ from site_gen import __version__
 from site_gen.build import build, check
 from site_gen.content import MAX_FILE_MB
 from site_gen.errors import SiteError, SiteErrors
-from site_gen.model import Invalid, base_url
+from site_gen.validate import Invalid, base_url
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 

@@ -1,41 +1,27 @@
-"""Load: the files under the root, read into plain data that can still say where each value came from."""
+"""Load: the files under the root, read into plain data that can still say where each value came from.
+
+A file is read again only when its stamp changed; its text is parsed only when neither the items this
+builder read before (a list file cut at its items, see yamlfile) nor the cache on disk (cache.py)
+already hold what it says. What is left is parsed by PyYAML in as many processes as the build has.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from site_gen import yamlfile
+from site_gen.cache import ParsedFiles, digest
 from site_gen.errors import SiteError
-
-# The C loader is ~4x faster; positions are recovered by composing nodes only when an error needs one.
-_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class YamlLoader(_BaseLoader):  # type: ignore[misc]
-    """The safe loader, except that a key given twice in one mapping is an error, not a silent overwrite."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, yaml.Node] = {}
-        for key_node, _ in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
-            if key in seen:
-                first = seen[key].start_mark.line + 1
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"key '{key}' appears twice in one mapping (first on line {first}); keep one of them",
-                    key_node.start_mark,
-                )
-            seen[key] = key_node
-        return dict(super().construct_mapping(node, deep=deep))
-
+from site_gen.memo import Memory
+from site_gen.parallel import run_tasks
 
 _PACKAGE = Path(__file__).resolve().parent
 # Where the generator's own templates/ and static/ are: inside the installed package, or, in a
@@ -57,6 +43,9 @@ def is_editor_file(name: str) -> bool:
     return _EDITOR_FILE.search(name) is not None
 
 
+PARALLEL_FROM_BYTES = 2_000_000  # less YAML than this is parsed faster than a process starts
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """Where values came from: a YAML file's path relative to the root, and the file.
@@ -73,31 +62,46 @@ class SourceFile:
         """The file's text."""
         return self.file.read_bytes().decode("utf-8-sig", errors="replace")
 
-    @cached_property
-    def _tree(self) -> yaml.Node | None:
-        try:
-            return yaml.compose(self.text, Loader=YamlLoader)
-        except (OSError, yaml.YAMLError):  # changed or removed since it was read: errors point at its start
-            return None
-
     def error(self, keys: KeyPath, message: str, at_key: bool = False) -> SiteError:
-        """A SiteError at the value (or its key) reached by `keys`."""
-        mark = _find_mark(self._tree, keys, at_key)
+        """A SiteError at the value (or its key) reached by `keys`, in the file as it is now."""
+        try:
+            tree = _tree(self.file, stamp_of(self.file))
+        except OSError:  # removed since it was read: the error points at its start
+            tree = None
+        mark = _find_mark(tree, keys, at_key)
         return SiteError(self.path, mark.line + 1, mark.column + 1, message)
+
+
+@functools.lru_cache(maxsize=8)  # the errors of one file are located in one walk of its nodes
+def _tree(file: Path, stamp: Stamp) -> yaml.Node | None:
+    """The node tree of FILE as it is at STAMP (None if it no longer reads)."""
+    try:
+        return yaml.compose(file.read_bytes().decode("utf-8-sig", errors="replace"), Loader=yamlfile.YamlLoader)
+    except yaml.YAMLError:  # broken since it was read (a save during a rebuild): errors point at its start
+        return None
 
 
 @dataclass(frozen=True)
 class Source:
-    """One YAML file as read: where it is, its parsed data and its stamp (papers keep only the where)."""
+    """One YAML file as read: where it is, its data, its stamp, and what each of its items was read from.
+
+    `keys` has the digest of each top-level item's text when the file was cut at its items, else the
+    digest of the whole file (once): a paper is known by its file, its place and its key.
+    """
 
     where: SourceFile
     data: Any
     stamp: Stamp = field(default=(0, 0), compare=False)
+    keys: tuple[str, ...] = ()
 
     @property
     def path(self) -> str:
         """The file's path relative to the root."""
         return self.where.path
+
+    def key(self, index: int) -> str:
+        """What the item at INDEX was read from (the whole file, if it was not cut at its items)."""
+        return self.keys[index] if len(self.keys) > 1 else (self.keys or ("",))[0] + f":{index}"
 
     def error(self, keys: KeyPath, message: str, at_key: bool = False) -> SiteError:
         """A SiteError at the value (or its key) reached by `keys`."""
@@ -122,10 +126,6 @@ class Inputs:
     pages: tuple[TextFile, ...]
     static_files: dict[str, Path] = field(default_factory=dict)
     template_dirs: tuple[Path, ...] = ()
-
-    def sources(self) -> list[Source]:
-        """site.yaml and every papers file that parsed."""
-        return ([self.site] if self.site else []) + list(self.papers)
 
 
 def _find_mark(node: yaml.Node | None, keys: KeyPath, at_key: bool) -> yaml.Mark:
@@ -156,6 +156,12 @@ def _child(node: yaml.Node, key: str | int) -> tuple[yaml.Node | None, yaml.Node
 
 def read_text(path: Path, rel: str, max_mb: float = MAX_FILE_MB) -> tuple[str | None, list[SiteError]]:
     """A file's text as UTF-8 (a BOM is allowed), or a located error; files over the limit are not read."""
+    raw, errors = _read_bytes(path, rel, max_mb)
+    return _decoded(raw, rel) if raw is not None else (None, errors)
+
+
+def _read_bytes(path: Path, rel: str, max_mb: float) -> tuple[bytes | None, list[SiteError]]:
+    """A file's bytes, unless it is over the size limit."""
     size = path.stat().st_size
     if size > max_mb * 1_000_000:
         message = (
@@ -163,7 +169,11 @@ def read_text(path: Path, rel: str, max_mb: float = MAX_FILE_MB) -> tuple[str | 
             "split it into smaller files or raise --max-file-mb"
         )
         return None, [SiteError(rel, 1, 1, message)]
-    raw = path.read_bytes()
+    return path.read_bytes(), []
+
+
+def _decoded(raw: bytes, rel: str) -> tuple[str | None, list[SiteError]]:
+    """RAW as UTF-8 text (a BOM is allowed), or a located error."""
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
@@ -182,40 +192,143 @@ def _stamp(info: os.stat_result) -> Stamp:
     return info.st_mtime_ns, info.st_size
 
 
-def parse_yaml(
-    path: str | Path,
-    rel: str,
-    previous: dict[str, Source] | None = None,
-    max_mb: float = MAX_FILE_MB,
-    stamp: Stamp | None = None,
-) -> tuple[Source | None, list[SiteError]]:
-    """One YAML file parsed (or the previous parse, if its STAMP has not changed); PyYAML's reading and errors."""
-    stamp = stamp or stamp_of(path)
-    known = (previous or {}).get(rel)
-    if known is not None and known.stamp == stamp:
-        return known, []
-    path = Path(path)
-    text, errors = read_text(path, rel, max_mb)
-    if text is None:
-        return None, errors
+# ---- reading YAML files ----
+
+
+@dataclass
+class _Reading:
+    """A YAML file being read: its text and digest, and (when cut at its items) their texts and digests."""
+
+    file: Path
+    rel: str
+    stamp: Stamp
+    text: str
+    digest: str
+    pieces: list[str] | None = None
+    keys: tuple[str, ...] = ()
+    data: Any = None
+    done: bool = False
+    errors: list[SiteError] = field(default_factory=list)
+
+    def source(self) -> Source | None:
+        """The file as read, if it read without errors."""
+        if self.errors or not self.done:
+            return None
+        return Source(SourceFile(self.rel, self.file), self.data, self.stamp, self.keys or (self.digest,))
+
+
+@dataclass(frozen=True)
+class YamlReader:
+    """Reads YAML files, using again what the memory and the cache on disk hold of them."""
+
+    memory: Memory
+    cache: ParsedFiles
+    max_mb: float = MAX_FILE_MB
+    jobs: int = 1
+
+    def read_all(self, files: list[tuple[Path, str, Stamp | None]]) -> tuple[list[Source | None], list[SiteError]]:
+        """Each (file, path shown, stamp or None) read: its Source (None if it has errors), and the errors."""
+        readings: list[_Reading | Source | None] = []
+        errors: list[SiteError] = []
+        for file, rel, stamp in files:
+            found, found_errors = self._start(file, rel, stamp or stamp_of(file))
+            readings.append(found)
+            errors += found_errors
+        self._parse([r for r in readings if isinstance(r, _Reading) and not r.done])
+        sources = [self._finish(r) if isinstance(r, _Reading) else r for r in readings]
+        errors += [error for r in readings if isinstance(r, _Reading) for error in r.errors]
+        return sources, errors
+
+    def _start(self, file: Path, rel: str, stamp: Stamp) -> tuple[_Reading | Source | None, list[SiteError]]:
+        """The file's Source as read at this stamp before, or its reading begun (done where it can be)."""
+        known: Source | None = self.memory.parsed.get((rel, stamp))
+        if known is not None:
+            self.memory.items.touch([rel])  # what the file is read from again after an edit
+            return known, []
+        raw, errors = _read_bytes(file, rel, self.max_mb)
+        text, decode_errors = _decoded(raw, rel) if raw is not None else (None, [])
+        if raw is None or text is None:
+            return None, errors + decode_errors
+        reading = _Reading(file, rel, stamp, text, digest(raw))
+        self._from_items(reading)
+        if not reading.done:
+            reading.done, reading.data = self.cache.get(reading.digest)
+            if reading.done:
+                self._remember_items(reading)
+        return reading, []
+
+    def _from_items(self, reading: _Reading) -> None:
+        """Read a list file from its items, as remembered or read alone (if few changed), when it can be cut."""
+        if not self.memory.lasting:
+            return
+        reading.pieces = yamlfile.items(reading.text)
+        if reading.pieces is None:
+            return
+        reading.keys = tuple(digest(piece.encode()) for piece in reading.pieces)
+        before = self.memory.items.get(reading.rel) or {}
+        known = [before.get(key) for key in reading.keys]
+        unknown = [i for i, item in enumerate(known) if item is None]
+        if len(unknown) > max(8, len(known) // 10):  # many changed: one parse of the file is faster
+            return
+        try:
+            for i in unknown:
+                known[i] = yamlfile.read_item(reading.pieces[i])
+        except yamlfile.NotAlone:
+            return
+        reading.data, reading.done = known, True
+        self._remember_items(reading)
+
+    def _parse(self, readings: list[_Reading]) -> None:
+        """Parse what nothing remembered, in parallel when there is enough of it; remember the results."""
+        size = sum(len(reading.text) for reading in readings)
+        jobs = self.jobs if size >= PARALLEL_FROM_BYTES else 1
+        results = run_tasks([functools.partial(_parse_text, r.text) for r in readings], jobs)
+        for reading, (parsed, data) in zip(readings, results, strict=True):
+            if not parsed:  # read again here for the error: what PyYAML raised does not cross processes
+                reading.errors.append(_yaml_error(reading.rel, reading.text))
+                continue
+            reading.data, reading.done = data, True
+            if yamlfile.plain(data):
+                self.cache.put(reading.digest, data)
+            self._remember_items(reading)
+
+    def _remember_items(self, reading: _Reading) -> None:
+        """Keep the items of a list file cut at its items, each under the digest of its text."""
+        data, keys = reading.data, reading.keys
+        if not keys or not isinstance(data, list) or len(data) != len(keys):
+            reading.keys = ()  # the cuts did not fall between the items: the file is known whole
+            return
+        self.memory.items.put(reading.rel, dict(zip(keys, data, strict=True)))
+
+    def _finish(self, reading: _Reading) -> Source | None:
+        """The Source of a reading: control characters checked; kept for the next build at this stamp."""
+        source = reading.source()
+        if source is None:
+            return None
+        # PyYAML refuses control characters written as they are; escapes in double quotes ("\x02") make them.
+        if "\\" in reading.text:
+            reading.errors += control_errors(source, (), source.data)
+            if reading.errors:
+                return None
+        self.memory.parsed.put((reading.rel, reading.stamp), source)
+        return source
+
+
+def _parse_text(text: str) -> tuple[bool, Any]:
+    """(True, TEXT's value), or (False, None) if PyYAML cannot read it."""
     try:
-        source = Source(SourceFile(rel, path), yaml.load(text, Loader=YamlLoader), stamp)
-    except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_error(rel, text, exc)]
-    except RecursionError:
-        return None, [SiteError(rel, 1, 1, "invalid YAML: nesting is too deep; flatten the lists and mappings")]
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        character = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
-        return None, [
-            SiteError(rel, line, col, f"invalid YAML: control character {character} is not allowed; remove it")
-        ]
-    except yaml.YAMLError as exc:
-        return None, [SiteError(rel, 1, 1, f"invalid YAML: {str(exc).splitlines()[0]}")]
-    # PyYAML refuses control characters written as they are; escapes in double quotes ("\x02") make them.
-    errors = control_errors(source, (), source.data) if "\\" in text else []
-    return (None, errors) if errors else (source, [])
+        return True, yamlfile.read(text)
+    except (yaml.YAMLError, RecursionError):
+        return False, None
+
+
+def _yaml_error(rel: str, text: str) -> SiteError:
+    """The located error of a YAML text that does not read."""
+    try:
+        yamlfile.read(text)
+    except (yaml.YAMLError, RecursionError) as exc:
+        return yamlfile.error(rel, text, exc)
+    return SiteError(rel, 1, 1, "invalid YAML")  # read in another process, it failed there only
 
 
 # Characters no text may hold (contract section 5): C0 but tab and line feed, DEL, C1.
@@ -227,23 +340,31 @@ def control_message(character: str) -> str:
     return f"control character U+{ord(character):04X} is not allowed in text; remove it"
 
 
-def control_errors(source: Source, keys: KeyPath, value: Any) -> list[SiteError]:
-    """A located error for each text (key or value) at or under VALUE that holds a control character."""
+def control_errors(source: Source, keys: KeyPath, value: Any, seen: set[int] | None = None) -> list[SiteError]:
+    """A located error for each text (key or value) at or under VALUE that holds a control character.
+
+    A list or mapping used again through a YAML alias is looked at once (SEEN): an alias bomb would
+    otherwise be walked billions of times.
+    """
     if isinstance(value, str):
         found = _CONTROL.search(value)
-        named = [key for key in keys if isinstance(key, str)]
+        named = [key for key in keys if isinstance(key, str) and not _CONTROL.search(key)]
         where = f"'{named[-1]}': " if named else ""
         return [source.error(keys, where + control_message(found.group()))] if found else []
+    seen = set() if seen is None else seen
+    if not isinstance(value, dict | list) or id(value) in seen:
+        return []
+    seen.add(id(value))
     errors: list[SiteError] = []
     if isinstance(value, dict):
         for key, item in value.items():
             found = _CONTROL.search(key) if isinstance(key, str) else None
             if found:
                 errors.append(source.error((*keys, key), control_message(found.group()), at_key=True))
-            errors += control_errors(source, (*keys, key), item)
-    elif isinstance(value, list):
+            errors += control_errors(source, (*keys, key), item, seen)
+    else:
         for index, item in enumerate(value):
-            errors += control_errors(source, (*keys, index), item)
+            errors += control_errors(source, (*keys, index), item, seen)
     return errors
 
 
@@ -257,24 +378,7 @@ def text_control_errors(rel: str, text: str) -> list[SiteError]:
     return [SiteError(rel, line, col, control_message(found.group()))]
 
 
-_SYNTAX_HINTS = (
-    ("mapping values are not allowed", "put text that contains ': ' in quotes"),
-    ("unknown escape character", "use single quotes for text with backslashes"),
-    ("cannot start any token", "put text starting with @, ` or % in quotes"),
-    ("expected ',' or ']'", "close the list with ] or put items containing commas in quotes"),
-)
-
-
-def _syntax_error(rel: str, text: str, exc: yaml.MarkedYAMLError) -> SiteError:
-    """A YAML syntax error in our format, with a hint for the usual causes."""
-    mark = exc.problem_mark or exc.context_mark
-    problem = "; ".join(part for part in (exc.context, exc.problem) if part)
-    hints = [hint for clue, hint in _SYNTAX_HINTS if clue in problem]
-    if mark is not None and "\t" in "".join(text.splitlines()[mark.line : mark.line + 1])[: mark.column + 1]:
-        hints.insert(0, "YAML indentation must use spaces, not tabs")
-    message = f"invalid YAML: {problem}" + (f" ({hints[0]})" if hints else "")
-    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    return SiteError(rel, line, col, message)
+# ---- the files under the root ----
 
 
 def outside_symlinks(root: Path, folder: Path) -> list[SiteError]:
@@ -340,51 +444,47 @@ def template_dirs(root: Path) -> tuple[Path, ...]:
 
 
 def load(
-    root: Path, previous: Inputs | None = None, max_mb: float = MAX_FILE_MB, stamps: dict[str, Stamp] | None = None
+    root: Path,
+    memory: Memory | None = None,
+    cache: ParsedFiles | None = None,
+    max_mb: float = MAX_FILE_MB,
+    stamps: dict[str, Stamp] | None = None,
+    jobs: int = 1,
 ) -> tuple[Inputs, list[SiteError]]:
-    """Read site.yaml, every paper file and every page under ROOT/content; reuse unchanged parses.
+    """Read site.yaml, every papers file and every page under ROOT/content.
 
-    STAMPS (from input_stamps, taken just before) saves looking at each file's stamp a second time.
+    MEMORY and CACHE: what was read before (by default, nothing). STAMPS (from input_stamps, taken just
+    before) saves looking at each file's stamp a second time.
     """
     root = root.resolve()
-    known = {source.path: source for source in previous.sources()} if previous else {}
+    memory, cache = memory or Memory.one_off(), cache or ParsedFiles(None)
     stamps = stamps or {}
     errors: list[SiteError] = []
     for folder in ("content", "static", "templates"):
         errors += outside_symlinks(root, root / folder)
-    site, site_errors = _load_site(root, known, max_mb, stamps)
-    papers, paper_errors = _load_papers(root, known, max_mb, stamps)
+    site_file = root / "content" / "site.yaml"
+    if not site_file.is_file():
+        message = "content/site.yaml is missing; create it with at least title, base_url and author.name"
+        errors.append(SiteError("content/site.yaml", 1, 1, message))
+    files = [(site_file, "content/site.yaml", stamps.get(str(site_file)))] if site_file.is_file() else []
+    files += _paper_files(root, stamps)
+    sources, read_errors = YamlReader(memory, cache, max_mb, jobs).read_all(files)
+    site = sources.pop(0) if site_file.is_file() else None
     pages, page_errors = _load_pages(root, max_mb)
-    errors += site_errors + paper_errors + page_errors
+    errors += read_errors + page_errors
+    papers = tuple(source for source in sources if source is not None)
     inputs = Inputs(root, site, papers, pages, static_files(root), template_dirs(root))
     return inputs, errors
 
 
-def _load_site(
-    root: Path, known: dict[str, Source], max_mb: float, stamps: dict[str, Stamp]
-) -> tuple[Source | None, list[SiteError]]:
-    """content/site.yaml, which must exist."""
-    path = root / "content" / "site.yaml"
-    if not path.is_file():
-        message = "content/site.yaml is missing; create it with at least title, base_url and author.name"
-        return None, [SiteError("content/site.yaml", 1, 1, message)]
-    return parse_yaml(path, "content/site.yaml", known, max_mb, stamps.get(str(path)))
-
-
-def _load_papers(
-    root: Path, known: dict[str, Source], max_mb: float, stamps: dict[str, Stamp]
-) -> tuple[tuple[Source, ...], list[SiteError]]:
-    """Every content/papers/**/*.yaml (and .yml), in path order."""
-    sources, errors = [], []
+def _paper_files(root: Path, stamps: dict[str, Stamp]) -> list[tuple[Path, str, Stamp | None]]:
+    """Every content/papers/**/*.yaml (and .yml) in path order: the file, its path shown and its stamp."""
     start = len(str(root)) + 1
-    for entry in file_entries(root / "content" / "papers"):
-        if os.path.splitext(entry.name)[1] in (".yaml", ".yml") and not entry.is_symlink():
-            rel = entry.path[start:]
-            source, found = parse_yaml(entry.path, rel, known, max_mb, stamps.get(entry.path))
-            errors += found
-            if source is not None:
-                sources.append(source)
-    return tuple(sources), errors
+    return [
+        (Path(entry.path), entry.path[start:], stamps.get(entry.path))
+        for entry in file_entries(root / "content" / "papers")
+        if os.path.splitext(entry.name)[1] in (".yaml", ".yml") and not entry.is_symlink()
+    ]
 
 
 def _load_pages(root: Path, max_mb: float) -> tuple[tuple[TextFile, ...], list[SiteError]]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from site_gen.errors import SiteError
 from site_gen.markup import slugify
+from site_gen.memo import Table
 from site_gen.model import Content, Page, Paper, Site, hash_once, hash_slot
 from site_gen.venues import Venue, VenueRule, venue_group
 
@@ -27,20 +28,24 @@ class Entry:
     __hash__ = hash_once
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class YearGroup:
-    """The papers of one year, in source order."""
+    """The papers of one year, in source order (its hash kept: it names a joined block of the builder's memory)."""
 
     year: int
     entries: tuple[Entry, ...]
+    _hash: int | None = hash_slot()
+
+    __hash__ = hash_once
 
 
 @dataclass(frozen=True)
 class VenueGroup:
-    """The papers of one venue group, newest first."""
+    """The papers of one venue group, newest first, and by year."""
 
     venue: Venue
     entries: tuple[Entry, ...]
+    years: tuple[YearGroup, ...]
 
 
 @dataclass(frozen=True)
@@ -95,7 +100,8 @@ def group_venues(entries: tuple[Entry, ...]) -> tuple[VenueGroup, ...]:
     for entry in entries:
         by_slug[entry.venue.slug].append(entry)
     groups = [
-        VenueGroup(min((e.venue for e in group), key=lambda v: v.name), tuple(group)) for group in by_slug.values()
+        VenueGroup(min((e.venue for e in group), key=lambda v: v.name), tuple(group), group_years(tuple(group)))
+        for group in by_slug.values()
     ]
     return tuple(sorted(groups, key=lambda g: (-len(g.entries), g.venue.name.casefold(), g.venue.slug)))
 
@@ -108,36 +114,23 @@ def group_years(entries: tuple[Entry, ...]) -> tuple[YearGroup, ...]:
     return tuple(YearGroup(y, tuple(by_year[y])) for y in sorted(by_year, reverse=True))
 
 
-class Placements:
-    """The entry made for each paper, kept across rebuilds: an unchanged paper keeps the very same Entry,
-    which later stages compare by identity (fast) instead of field by field."""
-
-    def __init__(self) -> None:
-        self._rules: tuple[VenueRule, ...] = ()
-        self._made: dict[int, Entry] = {}  # by id(paper); each entry holds its paper, so the id stays its own
-
-    def entries(self, papers: tuple[Paper, ...], rules: tuple[VenueRule, ...]) -> list[Entry]:
-        """One entry per paper, in order."""
-        if rules != self._rules:
-            self._rules, self._made = rules, {}
-        entries = [self._entry(paper, rules) for paper in papers]
-        self._made = {id(entry.paper): entry for entry in entries}
-        return entries
-
-    def _entry(self, paper: Paper, rules: tuple[VenueRule, ...]) -> Entry:
-        """The entry made last time for this very paper object, or a new one."""
-        known = self._made.get(id(paper))
-        return known if known is not None and known.paper is paper else place(paper, rules)
-
-
 def place(paper: Paper, rules: tuple[VenueRule, ...]) -> Entry:
     """A paper's entry: its id and its venue group."""
     return Entry(paper.given_id or derived_id(paper), paper, venue_group(paper.venue, paper.venue_short, rules))
 
 
-def derive(content: Content, placements: Placements | None = None) -> tuple[Catalog, list[SiteError]]:
-    """Ids, venue groups and year groups; duplicate ids are errors."""
-    entries = (placements or Placements()).entries(content.papers, content.site.venues)
+def derive(content: Content, memo: Table[Paper, Entry] | None = None) -> tuple[Catalog, list[SiteError]]:
+    """Ids, venue groups and year groups; duplicate ids are errors.
+
+    MEMO: the entries made before, by paper; they also depend on the site's venue rules.
+    """
+    memo = memo or Table()
+    rules = content.site.venues
+    memo.start(rules)
+    entries = []
+    for paper in content.papers:  # a plain loop: this runs for every paper on every rebuild
+        entry = memo.get(paper)
+        entries.append(entry if entry is not None else memo.put(paper, place(paper, rules)))
     errors = duplicate_errors(entries)
     ordered = tuple(sorted(entries, key=lambda e: -e.paper.year))
     catalog = Catalog(content.site, ordered, group_years(ordered), group_venues(ordered), content.pages)

@@ -30,13 +30,13 @@ _MARKDOWN_LINK = re.compile(r"\[[^\[\]\\`]*\]\(https?://[^()\s\\`<>]*\)")
 
 def markdown(text: str) -> str:
     """Markdown to HTML: CommonMark, raw HTML escaped, bare http(s) and e-mail addresses made links."""
-    if _is_plain(text):
+    if is_plain(text):
         return "<p>" + text.replace('"', "&quot;") + "</p>\n"
     engine = _WITH_LINKIFY if _may_hold_bare_address(text) else _WITHOUT_LINKIFY
     return str(engine.render(text))
 
 
-def _is_plain(text: str) -> bool:
+def is_plain(text: str) -> bool:
     """Whether TEXT is one line that no Markdown rule (nor linkify) reads anything in."""
     return bool(text) and text == text.strip() and _SYNTAX.search(text) is None and _BLOCK_START.match(text) is None
 

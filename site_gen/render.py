@@ -1,588 +1,444 @@
-"""Render: the catalog into output files, through Jinja templates (autoescape, StrictUndefined)."""
+"""Render: a recipe for every output file (where it goes, what it is made from, how to make it), through Jinja.
+
+A recipe's `key` holds everything its output is made from, templates by their fingerprint: the
+builder compares it with the key that made the file last time and makes only what differs. What
+outputs share (a paper's view, its list entry for a page's depth, a year's joined entries, BibTeX)
+is made through the builder's memory (memo.py), so a rebuild redoes only what a save changed.
+"""
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import traceback
 import urllib.parse
-from collections.abc import Callable, Collection, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, NamedTuple
 
-import jinja2
-import jinja2.meta
 from markupsafe import Markup
 
 from site_gen import citations
-from site_gen.content import Stamp, files_under, is_editor_file, stamp_of
+from site_gen.cache import RenderedMarkdown, digest
 from site_gen.derive import Catalog, Entry, VenueGroup, YearGroup
-from site_gen.errors import SiteError, SiteErrors
-from site_gen.markup import markdown
-from site_gen.model import Site
-from site_gen.views import (
-    PaperView,
-    highwire,
-    href,
-    json_ld,
-    json_script,
-    meta_tags,
-    owner_names,
-    paper_view,
-)
+from site_gen.markup import is_plain, markdown
+from site_gen.memo import Memory, Table
+from site_gen.model import Page, Site
+from site_gen.parallel import run_tasks
+from site_gen.templates import ENTRY_MACRO, ENTRY_TEMPLATE, Templates
+from site_gen.views import PaperView, highwire, json_ld, owner_names, paper_view
 
 FEED_SIZE = 50
-# A list entry is rendered once, with this in place of `root`, and the mark replaced by each page's
-# root when the list is joined: entries are the same on the index and on venue pages but for the way
-# back to the site root. Content can never hold it (YAML refuses control characters).
-ROOT_MARK = "\x02"
-RECENT_VIEWS = 64
+LIST_ROOTS = ("", "../../")  # the index is at the site root; venue pages are two folders down
+REUSED_ROOT = "../../"  # the root of the list pages that show a paper again and again
+TEXTS_PER_TASK = 200
 SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file
-ENTRY_TEMPLATE = "_paper.html"
 PAPER_TEMPLATE = "paper.html"
-Output = tuple[str, bytes]
-
-
-@dataclass(frozen=True)
-class Templates:
-    """The Jinja environment over the template folders (the root's first)."""
-
-    env: jinja2.Environment
-    dirs: tuple[Path, ...]
-    files: tuple[tuple[str, Stamp], ...]
-    _references: dict[str, list[str]] = field(default_factory=dict, compare=False)
-    _prints: dict[str, str] = field(default_factory=dict, compare=False)
-
-    def display(self, filename: str | None) -> str:
-        """A template file as the user sees it: templates/NAME."""
-        for folder in self.dirs:
-            if filename and Path(filename).is_relative_to(folder):
-                return "templates/" + Path(filename).relative_to(folder).as_posix()
-        return f"templates/{filename}"
-
-    def render(self, name: str, **context: Any) -> str:
-        """One template rendered; any failure becomes an error at the template line."""
-        try:
-            return self.env.get_template(name).render(**context)
-        except jinja2.TemplateSyntaxError as exc:
-            raise SiteErrors([self._syntax_error(exc)]) from None
-        except Exception as exc:  # a user's template can fail in any way; locate it, never hide it
-            raise SiteErrors([self._runtime_error(name, exc)]) from None
-
-    def call(self, name: str, macro: Callable[..., str], *args: Any) -> Markup:
-        """Call a template macro; any failure becomes an error at the template line."""
-        try:
-            return Markup(macro(*args))
-        except Exception as exc:  # a user's template can fail in any way; locate it, never hide it
-            raise SiteErrors([self._runtime_error(name, exc)]) from None
-
-    def _syntax_error(self, exc: jinja2.TemplateSyntaxError) -> SiteError:
-        """A syntax error at its template line."""
-        return SiteError(self.display(exc.filename), exc.lineno or 1, 1, f"template syntax error: {exc.message}")
-
-    def _runtime_error(self, name: str, exc: Exception) -> SiteError:
-        """A rendering failure at the deepest template line in its traceback."""
-        path, line = f"templates/{name}", 1
-        for frame in traceback.extract_tb(exc.__traceback__):
-            if any(Path(frame.filename).is_relative_to(folder) for folder in self.dirs):
-                path, line = self.display(frame.filename), frame.lineno or 1
-        return SiteError(path, line, 1, f"template error: {exc}")
-
-    def fingerprint(self, name: str) -> str:
-        """A digest of the template and every template it extends, includes or imports."""
-        found = self._prints.get(name)
-        if found is None:
-            found = self._prints[name] = self._fingerprint(name)
-        return found
-
-    def _fingerprint(self, name: str) -> str:
-        """fingerprint, computed."""
-        digest, seen, todo = hashlib.sha256(), set(), [name]
-        while todo:
-            current = todo.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            source = self.env.loader.get_source(self.env, current)[0] if self.env.loader else ""
-            digest.update(f"{current}\0{source}\0".encode())
-            todo += self._referenced(source)
-        return digest.hexdigest()
-
-    def _referenced(self, source: str) -> list[str]:
-        """The templates a template source extends, includes or imports (parsed once per source)."""
-        found = self._references.get(source)
-        if found is None:
-            names = jinja2.meta.find_referenced_templates(self.env.parse(source))
-            found = self._references[source] = sorted(name for name in names if name is not None)
-        return found
-
-    def check(self) -> list[SiteError]:
-        """Compile every template, reporting every syntax error."""
-        errors = []
-        for name in self.env.list_templates(filter_func=lambda name: not is_editor_file(name.rsplit("/", 1)[-1])):
-            try:
-                self.env.get_template(name)
-            except jinja2.TemplateSyntaxError as exc:
-                errors.append(self._syntax_error(exc))
-        return errors
-
-
-def make_templates(dirs: tuple[Path, ...]) -> Templates:
-    """Jinja over the template folders: autoescape for HTML and XML, undefined names are errors."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
-        autoescape=jinja2.select_autoescape(["html", "xml"]),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,
-    )
-    env.filters["json_script"] = json_script
-    env.filters["meta_tags"] = meta_tags
-    env.globals["href"] = href
-    return Templates(env, dirs, template_files(dirs))
-
-
-def template_files(dirs: tuple[Path, ...]) -> tuple[tuple[str, Stamp], ...]:
-    """Every template file under the folders and its stamp: any change to them means a new environment
-    (which compiles templates once and never looks at the files again)."""
-    files = (path for folder in dirs for path in files_under(folder))
-    return tuple(sorted((str(path), stamp_of(path)) for path in files))
-
-
-# An output's bytes, or for the largest files (index, exports) its pieces in order: joining 100 MB
-# only to write it out would double the peak memory of a large build.
-Data = bytes | list[bytes]
-
-
-def whole(data: Data) -> bytes:
-    """An output's bytes in one piece."""
-    return data if isinstance(data, bytes) else b"".join(data)
+# An output's bytes, or its pieces in order: a large page or export is written as it is made, never
+# joined, nor even held whole (the index of 100,000 papers is 180 MB).
+Data = bytes | Iterable[bytes]
 
 
 class Recipe(NamedTuple):
-    """One output file: where it goes, everything it depends on (`key`, compared with ==), and how to make it."""
+    """One output file: where it goes, everything it is made from (`key`, compared with ==), how to make it."""
 
     path: str
     key: Hashable
-    template: str | None
     make: Callable[[], Data]
 
 
-class Views:
-    """Template views of papers and their list entries, made once per paper and kept across rebuilds.
+@dataclass(frozen=True)
+class YearList:
+    """One year of a list page, as templates see it: the year, its papers, and their entries for this page.
 
-    A list entry (templates/_paper.html `entry`) is rendered once per paper, with ROOT_MARK for the
-    page's way back to the root, so a 10,000-paper index and its venue pages are joined from kept
-    pieces instead of re-running the macro for every paper on every page.
-    Valid while the site settings and _paper.html stay the same (the builder makes new Views then).
-    Pieces used once per build (joined lists, export lines) are kept only when `remember`, for the
-    next build of a long-lived builder; a one-off build would only carry them to its end.
+    `entries` is every paper of the year rendered by `_paper.html`'s `entry` macro with this page's
+    `root`, joined; a template may instead loop over `papers` and call `entry(paper, root)` itself.
+    Both are made when a template asks for them.
     """
 
-    def __init__(self, site: Site, templates: Templates, remember: bool = True) -> None:
-        self.site = site
-        self.fingerprint = templates.fingerprint(ENTRY_TEMPLATE)
-        self._entry_macro = templates.env.get_template(ENTRY_TEMPLATE).module.entry  # type: ignore[attr-defined]
-        self._templates = templates
-        self._mine = owner_names(site.author)
-        self._made: dict[Entry, PaperView] = {}
-        self._entries: dict[Entry, bytes] = {}
-        self._remember = remember
-        self._bibtex: dict[Entry, str] = {}
-        self._exported: dict[Entry, bytes] = {}
-        self._blocks: dict[Hashable, tuple[tuple[Entry, ...], bytes]] = {}
-        self._blocks_before = self._blocks
-        self._csl: dict[Entry, bytes] = {}
+    year: int
+    _renderer: Renderer
+    _group: YearGroup
+    _root: str
 
-    def __call__(self, entry: Entry) -> PaperView:
-        """The view of one placed paper."""
-        view = self._made.get(entry)
-        if view is None:
-            view = self._recent(self._made, entry, paper_view(entry, self.site, self._mine))
-        return view
+    @property
+    def entries(self) -> Markup:
+        """The year's list entries for this page, joined."""
+        return Markup(self._renderer.joined(self._group, self._root))
 
-    def _recent(self, cache: dict[Entry, Any], entry: Entry, value: Any) -> Any:
-        """Keep VALUE in CACHE; a one-off build keeps only the last few papers' (pages show their neighbours)."""
-        cache[entry] = value
-        if not self._remember and len(cache) > RECENT_VIEWS:
-            del cache[next(iter(cache))]
-        return value
+    @property
+    def papers(self) -> list[PaperView]:
+        """The year's papers, in list order."""
+        return [self._renderer.view(entry) for entry in self._group.entries]
 
-    def entry_html(self, entry: Entry) -> bytes:
-        """One paper's list entry in UTF-8, with ROOT_MARK where the page's way back to the site root goes."""
-        html_bytes = self._entries.get(entry)
-        if html_bytes is None:
-            html_text = self._templates.call(ENTRY_TEMPLATE, self._entry_macro, self(entry), ROOT_MARK)
-            html_bytes = self._entries[entry] = html_text.encode()
-        return html_bytes
 
-    def joined(self, entries: tuple[Entry, ...], root: str) -> bytes:
-        """The list entries of some papers for a page ROOT away from the site root, joined and encoded."""
-        return self._block(
-            ("list", root),
-            entries,
-            lambda: b"\n".join(self.entry_html(e) for e in entries).replace(ROOT_MARK.encode(), root.encode()),
+@dataclass(slots=True)
+class Parts:
+    """What the list pages and exports take from one paper, each made when first asked for.
+
+    A cell in the builder's memory, kept by the paper (an Entry, by value) whose parts they are.
+    """
+
+    entries: dict[str, str] = field(default_factory=dict)  # root -> the paper's list entry for that root
+    bibtex: tuple[str, str] | None = None  # without and with the abstract
+    csl: str | None = None
+
+
+class Renderer:
+    """What outputs are made from, but the papers: the site, its pages, the templates and the builder's memory.
+
+    Kept while those stay the same, with the recipes it made: a kept recipe holds no old catalog alive.
+    """
+
+    def __init__(self, site: Site, pages: tuple[Page, ...], templates: Templates, memory: Memory) -> None:
+        self.site, self.pages, self.templates, self.memory = site, pages, templates, memory
+        self._mine = owner_names(self.site.author)
+        self._entry = templates.macro(ENTRY_TEMPLATE, ENTRY_MACRO)
+        entry_basis = (self.site, templates.fingerprint(ENTRY_TEMPLATE))
+        memory.views.start(self.site)
+        memory.parts.start(entry_basis)  # list entries depend on these; BibTeX and CSL-JSON are made again with them
+        memory.blocks.start(entry_basis)
+
+    def keep_parts(self, catalog: Catalog) -> None:
+        """Keep what the list pages and exports of CATALOG are joined from, though this build may not rejoin
+        them: the next build then rejoins only what a save changed."""
+        memory = self.memory
+        memory.parts.touch(catalog.entries)
+        memory.blocks.touch(("list", "", year) for year in catalog.years)
+        memory.blocks.touch(("list", "../../", year) for group in catalog.venues for year in group.years)
+        memory.exports.touch((kind, year) for year in catalog.years for kind in ("bib", "csl"))
+
+    def view(self, entry: Entry) -> PaperView:
+        """What templates see of one paper."""
+        made = functools.partial(paper_view, entry, self.site, self._mine, self.markdown)
+        return self.memory.views.made(entry, made)
+
+    def markdown(self, text: str) -> str:
+        """Markdown as HTML: rendered before (see prepare_markdown), or now."""
+        return self.memory.markdown.get(text) or markdown(text)
+
+    def entry_html(self, entry: Entry, root: str) -> str:
+        """One paper's list entry, for a page ROOT away from the site root.
+
+        Made for every list root at once, from one view (a one-off build keeps few views); a one-off
+        build keeps only the entries that several pages show.
+        """
+        parts = self.memory.parts.made(entry, Parts)
+        found = parts.entries.get(root)
+        if found is not None:
+            return found
+        view = self.view(entry)
+        made = {each: str(self._entry(view, each)) for each in (*LIST_ROOTS, root)}
+        for each, html in made.items():
+            if self.memory.lasting or each == REUSED_ROOT:
+                parts.entries[each] = html
+        return made[root]
+
+    def year_lists(self, years: tuple[YearGroup, ...], root: str) -> list[YearList]:
+        """The years of a list page, each with its entries joined (kept: a rebuild re-joins only a changed year)."""
+        return [YearList(group.year, self, group, root) for group in years]
+
+    def joined(self, group: YearGroup, root: str) -> str:
+        """A year's list entries for a page ROOT away from the site root, joined."""
+        return self.memory.blocks.made(
+            ("list", root, group), lambda: "\n".join(self.entry_html(entry, root) for entry in group.entries)
         )
 
-    def bibliography(self, entries: tuple[Entry, ...]) -> bytes:
-        """Some papers' BibTeX for the full export, joined."""
-        return self._block(("bib",), entries, lambda: b"\n".join(self.exported(e) for e in entries))
+    def bibtex(self, entry: Entry) -> tuple[str, str]:
+        """One paper's BibTeX entry, without and with its abstract (kept for rebuilds; a one-off build
+        makes it where needed: its page and the export are made by different processes)."""
+        parts = self.memory.parts.made(entry, Parts) if self.memory.lasting else Parts()
+        if parts.bibtex is None:
+            parts.bibtex = citations.bibtex_pair(entry)
+        return parts.bibtex
 
-    def csl_lines(self, entries: tuple[Entry, ...]) -> bytes:
-        """Some papers' CSL-JSON lines, joined."""
-        return self._block(("csl",), entries, lambda: b",\n".join(self.csl_json(e) for e in entries))
+    def csl(self, entry: Entry) -> str:
+        """One paper as a line of CSL-JSON (kept for rebuilds only: a one-off build needs it once)."""
+        parts = self.memory.parts.made(entry, Parts) if self.memory.lasting else Parts()
+        if parts.csl is None:
+            parts.csl = citations.csl_json(entry)
+        return parts.csl
 
-    def _block(self, kind: Hashable, entries: tuple[Entry, ...], join: Callable[[], bytes]) -> bytes:
-        """A block joined from ENTRIES' pieces, one year's say; kept, so a rebuild re-joins only changed years.
+    def exported(self, kind: str, group: YearGroup) -> bytes:
+        """A year's BibTeX (kind "bib") or CSL-JSON lines ("csl") for the exports, joined and encoded (kept)."""
+        if kind == "bib":
+            return self.memory.exports.made(
+                (kind, group), lambda: "\n".join(self.bibtex(e)[1] for e in group.entries).encode()
+            )
+        return self.memory.exports.made((kind, group), lambda: ",\n".join(self.csl(e) for e in group.entries).encode())
 
-        Found by the entries' identities: hashing 10,000 entries by value costs milliseconds per build
-        (an entry kept with its block cannot die and pass its id on).
-        """
-        key = (kind, tuple(map(id, entries)))
-        kept = self._blocks.get(key) or self._blocks_before.get(key)
-        if kept is None:
-            kept = (entries, join())
-        if self._remember:
-            self._blocks[key] = kept
-        return kept[1]
+    def html(self, name: str, **context: Any) -> bytes:
+        """One template rendered and encoded."""
+        return self.templates.render(name, **context).encode()
 
-    def new_round(self) -> None:
-        """Start a build: joined blocks that this build and the last one did not use are dropped."""
-        self._blocks_before, self._blocks = self._blocks, {}
+    def pieces(self, name: str, **context: Any) -> Iterator[bytes]:
+        """One template of a large page rendered and encoded, in pieces, as they are made."""
+        return self.templates.pieces(name, **context)
 
-    def bibtex(self, entry: Entry) -> str:
-        """One paper's BibTeX entry."""
-        found = self._bibtex.get(entry)
-        return found if found is not None else self._make_bibtex(entry)[0]
+    def layout(self, root: str) -> dict[str, Any]:
+        """The context every HTML page shares."""
+        return {
+            "root": root,
+            "site_title": self.site.title,
+            "base_url": self.site.base_url,
+            "nav_pages": [{"slug": p.slug, "title": p.title} for p in self.pages],
+            "owner_name": self.site.author.name,
+        }
 
-    def exported(self, entry: Entry) -> bytes:
-        """One paper's BibTeX entry for the full export, abstract included, encoded (it is only ever joined)."""
-        found = self._exported.get(entry)
-        return found if found is not None else self._make_bibtex(entry)[1]
-
-    def _make_bibtex(self, entry: Entry) -> tuple[str, bytes]:
-        """One paper's BibTeX entry without and with its abstract, both made in one pass."""
-        cite, exported = citations.bibtex_pair(entry)
-        encoded = exported.encode()
-        self._recent(self._bibtex, entry, cite)
-        if self._remember:
-            self._exported[entry] = encoded
-        return cite, encoded
-
-    def csl_json(self, entry: Entry) -> bytes:
-        """One paper as a line of CSL-JSON, encoded."""
-        found = self._csl.get(entry)
-        if found is None:
-            found = citations.csl_json(entry).encode()
-            if self._remember:
-                self._csl[entry] = found
-        return found
-
-    def keep_only(self, entries: Collection[Entry]) -> None:
-        """Forget papers that are no longer on the site, once edits have left many behind."""
-        if len(self._made) <= 2 * len(entries) + 100:
-            return
-        present = set(entries)
-        self._made = {entry: view for entry, view in self._made.items() if entry in present}
-        self._entries = {entry: text for entry, text in self._entries.items() if entry in present}
-        self._bibtex = {entry: text for entry, text in self._bibtex.items() if entry in present}
-        self._exported = {entry: data for entry, data in self._exported.items() if entry in present}
-        self._csl = {entry: text for entry, text in self._csl.items() if entry in present}
+    def print(self, name: str) -> str:
+        """The fingerprint of a template and those it uses."""
+        return self.templates.fingerprint(name)
 
 
-def layout(catalog: Catalog, root: str) -> dict[str, Any]:
-    """The context every HTML page shares."""
-    site = catalog.site
-    return {
-        "root": root,
-        "site_title": site.title,
-        "base_url": site.base_url,
-        "nav_pages": [{"slug": p.slug, "title": p.title} for p in catalog.pages],
-        "owner_name": site.author.name,
-    }
+def prepare_markdown(catalog: Catalog, memory: Table[str, str], stored: RenderedMarkdown, jobs: int) -> None:
+    """Render every Markdown text of the site that is more than plain text once, before the outputs are
+    made (in parallel, and by forked processes that then all find it): from MEMORY, from the cache on
+    disk (STORED), or anew. MEMORY holds "" for a plain text. The cache keeps what the site uses."""
+    texts = [paper.abstract for paper in (e.paper for e in catalog.entries) if paper.abstract]
+    texts += [page.body for page in catalog.pages] + ([catalog.site.author.bio] if catalog.site.author.bio else [])
+    marked = []
+    for text in {text for text in texts if memory.get(text) is None}:
+        if is_plain(text):
+            memory.put(text, "")
+        else:
+            marked.append(text)
+    if not marked:
+        return
+    known = stored.known()
+    named = {text: digest(text.encode()) for text in marked}
+    todo = [text for text in marked if named[text] not in known]
+    tasks = [
+        functools.partial(_render_markdown, todo[i : i + TEXTS_PER_TASK]) for i in range(0, len(todo), TEXTS_PER_TASK)
+    ]
+    for rendered in run_tasks(tasks, jobs):
+        for text, html in rendered:
+            memory.put(text, html)
+    for text in sorted(marked):
+        if memory.get(text) is None:
+            memory.put(text, known[named[text]])
+    site_marked = {text for text in texts if memory.get(text)}
+    stored.keep({digest(text.encode()): str(memory.get(text)) for text in site_marked})
 
 
-def plan(catalog: Catalog, templates: Templates, views: Views, papers: PaperPlans | None = None) -> list[Recipe]:
+def _render_markdown(texts: list[str]) -> list[tuple[str, str]]:
+    """Some texts and their HTML."""
+    return [(text, markdown(text)) for text in texts]
+
+
+def plan(catalog: Catalog, templates: Templates, memory: Memory) -> list[Recipe]:
     """A recipe for every output file, in a fixed order: the files that list every paper first (one process
-    renders them all), the exports before the index (made while the index's entries are not yet kept,
-    they add 160 MB less to the peak of a 100,000-paper build)."""
+    renders them all), then each paper's page and .bib."""
+    basis = (catalog.site, catalog.pages, templates)
+    renderer = memory.renderers.made(basis, lambda: Renderer(catalog.site, catalog.pages, templates, memory))
+    if memory.lasting:
+        renderer.keep_parts(catalog)
     return [
-        *_site_files(catalog, templates, views),
-        _index(catalog, templates, views),
-        *_venues(catalog, templates, views),
-        *_pages(catalog, templates),
-        *(papers or PaperPlans()).recipes(catalog, templates, views),
+        *_site_files(renderer, catalog),
+        _index(renderer, catalog),
+        *_venues(renderer, catalog),
+        *_pages(renderer),
+        *_papers(renderer, catalog.entries),
     ]
 
 
-def render_site(catalog: Catalog, templates: Templates) -> Iterator[Output]:
+def render_site(catalog: Catalog, templates: Templates) -> Iterator[tuple[str, Data]]:
     """Every output file, made one by one (so the writer can stream them to disk)."""
-    for recipe in plan(catalog, templates, Views(catalog.site, templates)):
-        yield recipe.path, whole(recipe.make())
+    for recipe in plan(catalog, templates, Memory.one_off()):
+        yield recipe.path, recipe.make()
 
 
-def _html(templates: Templates, name: str, **context: Any) -> Callable[[], bytes]:
-    """A deferred rendering of one HTML or XML template."""
-    return lambda: templates.render(name, **context).encode()
-
-
-# A list of thousands of entries is spliced into its page as bytes: the template renders a marker
-# where the list goes (NUL: content can never hold one, YAML and Markdown both refuse it), and the
-# encoded page is cut at the markers. Each year's list is joined and encoded once and kept, so a
-# rebuild re-joins only the year that changed instead of copying 18 MB of text six times over.
-_MARK = "\x00"
-
-
-def _spliced(page: str, lists: list[bytes]) -> list[bytes]:
-    """PAGE encoded, each marker `NUL i NUL` replaced by lists[i]: in pieces, for the writer to stream."""
-    parts = page.encode().split(_MARK.encode())
-    parts[1::2] = [lists[int(i)] for i in parts[1::2]]
-    return parts
-
-
-def _render_lists(
-    templates: Templates, name: str, views: Views, years: list[tuple[int, tuple[Entry, ...]]], **context: Any
-) -> list[bytes]:
-    """A page listing papers by year: `years` reaches the template as [{year, entries}], entries rendered."""
-    root = context["root"]
-    markers = [{"year": year, "entries": Markup(f"{_MARK}{i}{_MARK}")} for i, (year, _) in enumerate(years)]
-    page = templates.render(name, **context, years=markers)
-    return _spliced(page, [views.joined(entries, root) for _, entries in years])
-
-
-def _index(catalog: Catalog, templates: Templates, views: Views) -> Recipe:
+def _index(renderer: Renderer, catalog: Catalog) -> Recipe:
     """index.html: every paper by year, the venue filter and the search box."""
-    owner = catalog.site.author
-
-    def context() -> dict[str, Any]:
-        return dict(
-            layout(catalog, ""),
-            owner={
-                "name": owner.name,
-                "affiliation": owner.affiliation,
-                "photo": owner.photo,
-                "bio": Markup(markdown(owner.bio)) if owner.bio else None,
-                "links": [{"label": link.label, "link": link.link} for link in owner.links],
-            },
-            venues=[{"name": g.venue.name, "slug": g.venue.slug, "count": len(g.entries)} for g in catalog.venues],
-            total=len(catalog.entries),
-        )
-
-    def make() -> list[bytes]:
-        years = [(g.year, g.entries) for g in catalog.years]
-        return _render_lists(templates, "index.html", views, years, **context())
-
-    key = ("index", catalog.site, catalog.pages, catalog.entries)
-    return Recipe("index.html", key, "index.html", make)
+    key = ("index", renderer.print("index.html"), catalog.site, catalog.pages, catalog.entries)
+    return Recipe("index.html", key, functools.partial(_index_page, renderer, catalog))
 
 
-class PaperPlans:
-    """The recipes of every paper's page and .bib in the last plan, for a long-lived builder.
-
-    A paper whose entry and neighbours are the very same objects, under the same templates, site and
-    pages, gets its old recipes back: planning 20,000 outputs anew costs more than a one-paper edit.
-    """
-
-    def __init__(self) -> None:
-        self._basis: tuple[Any, ...] = ()
-        self._made: dict[int, tuple[PaperPage, Recipe, Recipe]] = {}  # by id(entry); the page holds the entry
-
-    def recipes(self, catalog: Catalog, templates: Templates, views: Views) -> Iterator[Recipe]:
-        """papers/ID/index.html and papers/ID/ID.bib for every paper."""
-        basis = (templates, views, catalog.site, catalog.pages)
-        known = self._made if basis == self._basis else {}
-        made = {}
-        entries, frame = catalog.entries, layout(catalog, "../../")
-        for i, entry in enumerate(entries):
-            previous = entries[i - 1] if i > 0 else None
-            following = entries[i + 1] if i + 1 < len(entries) else None
-            planned = known.get(id(entry))
-            if planned is None or not planned[0].shows(entry, previous, following):
-                page = PaperPage(frame, templates, views, entry, previous, following)
-                planned = (page, *_paper_recipes(catalog, page))
-            made[id(entry)] = planned
-            yield planned[1]
-            yield planned[2]
-        self._basis, self._made = basis, made
-
-
-def _paper_recipes(catalog: Catalog, page: PaperPage) -> tuple[Recipe, Recipe]:
-    """The recipes of one paper's page and .bib."""
-    entry = page.entry
-    key = ("paper", catalog.site, catalog.pages, entry, page.previous, page.following)
-    bib = Recipe(
-        f"papers/{entry.id}/{entry.id}.bib", ("bib", entry), None, functools.partial(_bib_file, page.views, entry)
+def _index_page(renderer: Renderer, catalog: Catalog) -> Iterator[bytes]:
+    """index.html, rendered."""
+    owner = renderer.site.author
+    return renderer.pieces(
+        "index.html",
+        **renderer.layout(""),
+        owner={
+            "name": owner.name,
+            "affiliation": owner.affiliation,
+            "photo": owner.photo,
+            "bio": Markup(renderer.markdown(owner.bio)) if owner.bio else None,
+            "links": [{"label": link.label, "link": link.link} for link in owner.links],
+        },
+        venues=[{"name": g.venue.name, "slug": g.venue.slug, "count": len(g.entries)} for g in catalog.venues],
+        total=len(catalog.entries),
+        years=renderer.year_lists(catalog.years, ""),
     )
-    return Recipe(f"papers/{entry.id}/index.html", key, PAPER_TEMPLATE, page.render), bib
 
 
-def _bib_file(views: Views, entry: Entry) -> bytes:
+def _papers(renderer: Renderer, entries: tuple[Entry, ...]) -> list[Recipe]:
+    """papers/ID/index.html and papers/ID/ID.bib for every paper.
+
+    The previous build's recipes are kept for every paper whose entry and neighbours are equal to
+    what they were: after an edit, only the edited paper and its neighbours get new ones.
+    """
+    memory, basis = renderer.memory, (renderer.site, renderer.pages, renderer.templates)
+    before = memory.paper_plan
+    if before is None or before[0] != basis or len(before[1]) != len(entries):
+        recipes = [recipe for i in range(len(entries)) for recipe in _paper_recipes(renderer, entries, i)]
+    else:
+        recipes = list(before[2])
+        differ = [
+            i for i, (old, new) in enumerate(zip(before[1], entries, strict=True)) if old is not new and old != new
+        ]
+        for i in {j for at in differ for j in (at - 1, at, at + 1) if 0 <= j < len(entries)}:
+            recipes[2 * i : 2 * i + 2] = _paper_recipes(renderer, entries, i)
+    if memory.lasting:
+        memory.paper_plan = (basis, entries, recipes)
+    return recipes
+
+
+def _paper_recipes(renderer: Renderer, entries: tuple[Entry, ...], i: int) -> tuple[Recipe, Recipe]:
+    """The recipes of the page and .bib of the paper at I in ENTRIES."""
+    entry = entries[i]
+    previous = entries[i - 1] if i > 0 else None
+    following = entries[i + 1] if i + 1 < len(entries) else None
+    folder = f"papers/{entry.id}/"
+    page = functools.partial(_paper_page, renderer, entry, previous, following)
+    key = (renderer.print(PAPER_TEMPLATE), renderer.site, renderer.pages, entry, previous, following)
+    bib = Recipe(f"{folder}{entry.id}.bib", ("bib", entry), functools.partial(_bib_file, renderer, entry))
+    return Recipe(folder + "index.html", key, page), bib
+
+
+def _paper_page(renderer: Renderer, entry: Entry, previous: Entry | None, following: Entry | None) -> bytes:
+    """One paper's page."""
+    view = renderer.view(entry)
+    return renderer.html(
+        PAPER_TEMPLATE,
+        **renderer.layout("../../"),
+        paper=view,
+        bibtex=renderer.bibtex(entry)[0],
+        citation=citations.plain_citation(entry),
+        meta=highwire(view, entry, renderer.site.base_url),
+        json_ld=json_ld(view, entry),
+        previous=renderer.view(previous) if previous else None,
+        next=renderer.view(following) if following else None,
+    )
+
+
+def _bib_file(renderer: Renderer, entry: Entry) -> bytes:
     """papers/ID/ID.bib."""
-    return views.bibtex(entry).encode()
+    return renderer.bibtex(entry)[0].encode()
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class PaperPage:
-    """One paper's page to render: the layout context of a page two folders down (not the whole catalog,
-    so a kept recipe holds no old catalog alive), the paper and its neighbours."""
-
-    frame: dict[str, Any]
-    templates: Templates
-    views: Views
-    entry: Entry
-    previous: Entry | None
-    following: Entry | None
-
-    def shows(self, entry: Entry, previous: Entry | None, following: Entry | None) -> bool:
-        """Whether this page is of these very entry and neighbours (identity: compared thousands of times)."""
-        return self.entry is entry and self.previous is previous and self.following is following
-
-    def render(self) -> bytes:
-        """The page's bytes."""
-        views, entry = self.views, self.entry
-        view = views(entry)
-        return self.templates.render(
-            PAPER_TEMPLATE,
-            **self.frame,
-            paper=view,
-            bibtex=views.bibtex(entry),
-            citation=citations.plain_citation(entry),
-            meta=highwire(view, entry, self.frame["base_url"]),
-            json_ld=json_ld(view, entry),
-            previous=views(self.previous) if self.previous else None,
-            next=views(self.following) if self.following else None,
-        ).encode()
-
-
-def _venues(catalog: Catalog, templates: Templates, views: Views) -> Iterator[Recipe]:
+def _venues(renderer: Renderer, catalog: Catalog) -> Iterator[Recipe]:
     """venues/SLUG/index.html: one venue group's papers by year, no JavaScript needed."""
+    basis = (renderer.print("venue.html"), catalog.site, catalog.pages)
     for group in catalog.venues:
-        key = ("venue", catalog.site, catalog.pages, group)
-        yield Recipe(
-            f"venues/{group.venue.slug}/index.html",
-            key,
-            "venue.html",
-            functools.partial(_venue_page, catalog, templates, views, group),
-        )
+        page = functools.partial(_venue_page, renderer, group)
+        yield Recipe(f"venues/{group.venue.slug}/index.html", (basis, group), page)
 
 
-def _venue_page(catalog: Catalog, templates: Templates, views: Views, group: VenueGroup) -> list[bytes]:
+def _venue_page(renderer: Renderer, group: VenueGroup) -> Iterator[bytes]:
     """One venue group's page."""
-    years: dict[int, list[Entry]] = {}
-    for entry in group.entries:
-        years.setdefault(entry.paper.year, []).append(entry)
-    return _render_lists(
-        templates,
+    return renderer.pieces(
         "venue.html",
-        views,
-        [(year, tuple(entries)) for year, entries in years.items()],
-        **layout(catalog, "../../"),
+        **renderer.layout("../../"),
         venue={"name": group.venue.name, "slug": group.venue.slug},
         total=len(group.entries),
+        years=renderer.year_lists(group.years, "../../"),
     )
 
 
-def _pages(catalog: Catalog, templates: Templates) -> Iterator[Recipe]:
+def _pages(renderer: Renderer) -> Iterator[Recipe]:
     """SLUG/index.html for every content/pages/SLUG.md."""
-    for page in catalog.pages:
-        context = {"title": page.title, "body": Markup(markdown(page.body))}
-        yield Recipe(
-            f"{page.slug}/index.html",
-            ("page", catalog.site, catalog.pages),
-            "page.html",
-            _html(templates, "page.html", **layout(catalog, "../"), page=context),
-        )
+    for page in renderer.pages:
+        context = {"title": page.title, "body": Markup(renderer.markdown(page.body))}
+        make = functools.partial(renderer.html, "page.html", **renderer.layout("../"), page=context)
+        key = ("page", renderer.print("page.html"), renderer.site, renderer.pages)
+        yield Recipe(f"{page.slug}/index.html", key, make)
 
 
-def _bibliography(views: Views, years: tuple[YearGroup, ...]) -> list[bytes]:
-    """publications.bib: every paper's BibTeX, newest first."""
-    return _separated([views.bibliography(g.entries) for g in years], b"\n")
+def _bibliography(renderer: Renderer, years: tuple[YearGroup, ...]) -> Iterator[bytes]:
+    """publications.bib: every paper's BibTeX, newest first, a blank line between years."""
+    return _separated((renderer.exported("bib", group) for group in years), b"\n")
 
 
-def _csl_json(views: Views, years: tuple[YearGroup, ...]) -> list[bytes]:
+def _csl_json(renderer: Renderer, years: tuple[YearGroup, ...]) -> Iterator[bytes]:
     """publications.json: every paper as CSL-JSON, one paper per line, newest first."""
-    return [b"[\n", *_separated([views.csl_lines(g.entries) for g in years], b",\n"), b"\n]\n"]
+    yield b"[\n"
+    yield from _separated((renderer.exported("csl", group) for group in years), b",\n")
+    yield b"\n]\n"
 
 
-def _separated(items: list[bytes], separator: bytes) -> list[bytes]:
-    """ITEMS with SEPARATOR between each two, as pieces."""
-    pieces = [separator] * (2 * len(items) - 1) if items else []
-    pieces[0::2] = items
-    return pieces
+def _separated(items: Iterable[bytes], separator: bytes) -> Iterator[bytes]:
+    """ITEMS with SEPARATOR between each two, as they come."""
+    for i, item in enumerate(items):
+        if i:
+            yield separator
+        yield item
 
 
-def _site_files(catalog: Catalog, templates: Templates, views: Views) -> Iterator[Recipe]:
+def _site_files(renderer: Renderer, catalog: Catalog) -> Iterator[Recipe]:
     """The bibliography, CSL-JSON, feed, sitemap, robots.txt, 404 page and GitHub Pages markers."""
     site, entries = catalog.site, catalog.entries
-    years = catalog.years  # the entries in order, a block per year
-    bibliography, csl = functools.partial(_bibliography, views, years), functools.partial(_csl_json, views, years)
-    yield Recipe("publications.bib", ("bib", entries), None, bibliography)
-    yield Recipe("publications.json", ("csl", entries), None, csl)
+    yield Recipe("publications.bib", ("bib", entries), functools.partial(_bibliography, renderer, catalog.years))
+    yield Recipe("publications.json", ("csl", entries), functools.partial(_csl_json, renderer, catalog.years))
     newest = entries[:FEED_SIZE]
-    yield Recipe("feed.xml", ("feed", site, newest), "feed.xml", lambda: _feed(catalog, templates, views, newest))
+    yield Recipe(
+        "feed.xml", ("feed", renderer.print("feed.xml"), site, newest), functools.partial(_feed, renderer, newest)
+    )
     paths = (
         [""]
         + [f"papers/{e.id}/" for e in entries]
         + [f"venues/{g.venue.slug}/" for g in catalog.venues]
         + [f"{p.slug}/" for p in catalog.pages]
     )
-    yield from sitemaps(templates, site.base_url, paths)
+    yield from sitemaps(renderer.templates, site.base_url, paths)
     robots = f"User-agent: *\nAllow: /\nSitemap: {site.base_url}sitemap.xml\n".encode()
-    yield Recipe("robots.txt", ("robots", robots), None, lambda: robots)
-    yield Recipe(
-        "404.html",
-        ("404", site, catalog.pages),
-        "404.html",
-        _html(templates, "404.html", **layout(catalog, ""), base_path=_url_path(site.base_url)),
+    yield Recipe("robots.txt", ("robots", robots), lambda: robots)
+    missing = functools.partial(
+        renderer.html, "404.html", **renderer.layout(""), base_path=urllib.parse.urlsplit(site.base_url).path or "/"
     )
-    yield Recipe(".nojekyll", ("nojekyll",), None, lambda: b"")
+    yield Recipe("404.html", ("404", renderer.print("404.html"), site, catalog.pages), missing)
+    yield Recipe(".nojekyll", ("nojekyll",), lambda: b"")
     if site.domain:
         cname = f"{site.domain}\n".encode()
-        yield Recipe("CNAME", ("cname", cname), None, lambda: cname)
+        yield Recipe("CNAME", ("cname", cname), lambda: cname)
 
 
 def sitemaps(templates: Templates, base_url: str, paths: list[str], limit: int = SITEMAP_URLS) -> Iterator[Recipe]:
     """sitemap.xml; past the protocol's limit of URLs per file, an index of sitemap-N.xml files."""
+    fingerprint = templates.fingerprint("sitemap.xml")
     if len(paths) <= limit:
-        context = {"base_url": base_url, "paths": paths}
         yield Recipe(
             "sitemap.xml",
-            ("sitemap", base_url, tuple(paths)),
-            "sitemap.xml",
-            _html(templates, "sitemap.xml", **context),
+            ("sitemap", fingerprint, base_url, tuple(paths)),
+            _xml(templates, "sitemap.xml", base_url=base_url, paths=paths),
         )
         return
     names = []
     for number, start in enumerate(range(0, len(paths), limit), 1):
         part, name = paths[start : start + limit], f"sitemap-{number}.xml"
         names.append(name)
-        context = {"base_url": base_url, "paths": part}
         yield Recipe(
-            name, ("sitemap", base_url, tuple(part)), "sitemap.xml", _html(templates, "sitemap.xml", **context)
+            name,
+            ("sitemap", fingerprint, base_url, tuple(part)),
+            _xml(templates, "sitemap.xml", base_url=base_url, paths=part),
         )
-    context = {"base_url": base_url, "sitemaps": names}
-    key = ("sitemap index", base_url, tuple(names))
-    yield Recipe("sitemap.xml", key, "sitemap-index.xml", _html(templates, "sitemap-index.xml", **context))
+    key = ("sitemap index", templates.fingerprint("sitemap-index.xml"), base_url, tuple(names))
+    yield Recipe("sitemap.xml", key, _xml(templates, "sitemap-index.xml", base_url=base_url, sitemaps=names))
 
 
-def _feed(catalog: Catalog, templates: Templates, views: Views, newest: tuple[Entry, ...]) -> bytes:
+def _xml(templates: Templates, name: str, **context: Any) -> Callable[[], bytes]:
+    """A deferred rendering of one template that needs nothing of the site but CONTEXT."""
+    return lambda: templates.render(name, **context).encode()
+
+
+def _feed(renderer: Renderer, newest: tuple[Entry, ...]) -> bytes:
     """feed.xml: the newest papers as an Atom feed."""
-    site = catalog.site
-    papers = [views(e) for e in newest]
+    site = renderer.site
+    papers = [renderer.view(entry) for entry in newest]
     updated = papers[0].timestamp if papers else "1970-01-01T00:00:00Z"
-    return templates.render(
+    return renderer.html(
         "feed.xml",
         site_title=site.title,
         base_url=site.base_url,
         owner_name=site.author.name,
         papers=papers,
         updated=updated,
-    ).encode()
-
-
-def _url_path(url: str) -> str:
-    """The path part of an absolute URL, like /repo/."""
-    return urllib.parse.urlsplit(url).path or "/"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,10 +79,10 @@ def owner_names(owner: Owner) -> frozenset[str]:
     return frozenset(fold(name) for name in (owner.name, *owner.aliases))
 
 
-def paper_view(entry: Entry, site: Site, mine: frozenset[str]) -> PaperView:
-    """The view of one placed paper."""
+def paper_view(entry: Entry, site: Site, mine: frozenset[str], render: Callable[[str], str] = markdown) -> PaperView:
+    """The view of one placed paper (its Markdown rendered by RENDER)."""
     paper = entry.paper
-    abstract = Markup(markdown(paper.abstract)) if paper.abstract else None
+    abstract = Markup(render(paper.abstract)) if paper.abstract else None
     links = tuple((LINK_LABELS[name], link) for name, link in paper.links)
     if paper.doi:
         links += (("DOI", Link("https://doi.org/" + paper.doi)),)

@@ -6,8 +6,10 @@ import ctypes
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+
+from site_gen.render import Data
 
 STAGING_PREFIX = "tmp-"
 
@@ -43,7 +45,7 @@ def write_site(out: Path, fill: Callable[[Path], None], static: dict[str, Path])
         raise
 
 
-def write_files(staging: Path, files: Iterable[tuple[str, bytes | list[bytes]]]) -> None:
+def write_files(staging: Path, files: Iterable[tuple[str, Data]]) -> None:
     """Each (relative path, bytes) under the staging folder (plain os calls: 20,000 Path objects cost 0.2 s)."""
     base = str(staging) + "/"
     made: set[str] = set()
@@ -65,25 +67,39 @@ def _make_folder(path: str) -> None:
         os.makedirs(path, exist_ok=True)
 
 
-def write_file(path: str, data: bytes | list[bytes]) -> None:
-    """Create or truncate the file at PATH and write DATA (bytes, or its pieces in order) into it."""
-    pieces = _pieces(data)
+def write_file(path: str, data: Data) -> None:
+    """Create or truncate the file at PATH and write DATA (bytes, or its pieces in order, written as they come)."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
-        for start in range(0, len(pieces), _MOST_PIECES):
-            _write_pieces(descriptor, pieces[start : start + _MOST_PIECES])
+        for batch in _batches(data):
+            _write_pieces(descriptor, batch)
     finally:
         os.close(descriptor)
 
 
-# Pieces handed to the system in one writev call (IOV_MAX, 1024 on Linux): a large file is written
-# without first being copied into one string.
-_MOST_PIECES = os.sysconf("SC_IOV_MAX")
+# Pieces handed to the system in one writev call (at most IOV_MAX, 1024 on Linux; fewer, to write a
+# stream as it comes rather than gather a thousand pieces of it first).
+_MOST_PIECES = min(os.sysconf("SC_IOV_MAX"), 64)
 
 
-def _pieces(data: bytes | list[bytes]) -> list[bytes]:
-    """An output's bytes as a list of pieces."""
-    return [data] if isinstance(data, bytes) else data
+def _batches(data: Data) -> Iterator[list[bytes]]:
+    """DATA's pieces, in batches of at most _MOST_PIECES."""
+    if isinstance(data, bytes):
+        yield [data]
+        return
+    batch: list[bytes] = []
+    for piece in data:
+        batch.append(piece)
+        if len(batch) == _MOST_PIECES:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def whole(data: Data) -> bytes:
+    """An output's bytes in one piece."""
+    return data if isinstance(data, bytes) else b"".join(data)
 
 
 def _write_pieces(descriptor: int, pieces: list[bytes]) -> None:
@@ -139,7 +155,7 @@ def _exchange(first: Path, second: Path) -> bool:
     return bool(result == 0)
 
 
-def replace_file(target: Path, data: bytes | list[bytes]) -> None:
+def replace_file(target: Path, data: bytes) -> None:
     """Write one file so a reader sees the old bytes or the new ones, never half of them."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{STAGING_PREFIX}{os.getpid()}")
@@ -157,17 +173,16 @@ def remove_file(out: Path, rel: str) -> None:
         folder.rmdir()
 
 
-def _holds(target: Path, data: bytes | list[bytes]) -> bool:
-    """Whether TARGET exists with exactly these bytes (the size is compared first, without reading or joining)."""
-    pieces = _pieces(data)
+def _holds(target: Path, data: bytes) -> bool:
+    """Whether TARGET exists with exactly these bytes (the size is compared first, without reading)."""
     try:
-        return target.stat().st_size == sum(map(len, pieces)) and target.read_bytes() == b"".join(pieces)
+        return target.stat().st_size == len(data) and target.read_bytes() == data
     except OSError:
         return False
 
 
 def write_changes(
-    out: Path, files: Iterable[tuple[str, bytes | list[bytes]]], static: dict[str, Path], removed: Iterable[str]
+    out: Path, files: Iterable[tuple[str, bytes]], static: dict[str, Path], removed: Iterable[str]
 ) -> tuple[str, ...]:
     """Update OUT in place: files whose bytes changed replaced one by one, static files copied, gone files deleted.
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import markupsafe
 
-from site_gen.render import make_templates, sitemaps, whole
-from site_gen.write import write_file
+from site_gen.render import sitemaps
+from site_gen.templates import make_templates
+from site_gen.write import whole, write_file
 from tests.conftest import REPO, SITES, run_cli, tree_digest, tree_files
 
 
@@ -232,3 +233,23 @@ def test_a_file_of_more_pieces_than_one_system_call_takes_is_written_whole(tmp_p
     pieces = [f"piece {i}\n".encode() for i in range(3000)] + [b"", b"end"]
     write_file(str(tmp_path / "f"), pieces)
     assert (tmp_path / "f").read_bytes() == b"".join(pieces)
+
+
+def test_a_template_may_loop_over_a_years_papers_itself(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "minimal", root)
+    (root / "templates").mkdir()
+    (root / "templates" / "_years.html").write_text(
+        '{% from "_paper.html" import entry %}{% for group in years %}<h2>{{ group.year }}</h2><ol>'
+        "{% for paper in group.papers %}{{ entry(paper, root) }}{% endfor %}</ol>"
+        "<p data-count-{{ group.year }}>{{ group.papers|length }}</p>{% endfor %}",
+        encoding="utf-8",
+    )
+    build(root, tmp_path / "out")
+    looped = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    build(SITES / "minimal", tmp_path / "plain")
+    plain = (tmp_path / "plain" / "index.html").read_text(encoding="utf-8")
+    assert looped.count("data-paper=") == plain.count("data-paper=") == 3
+    assert "<p data-count-2024>2</p>" in looped
+    venue = (tmp_path / "out" / "venues" / "acl" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../papers/2024.acl-long.1/index.html"' in venue

@@ -8,7 +8,7 @@ import pytest
 
 from site_gen.content import load
 from site_gen.derive import derive, derived_id
-from site_gen.model import Invalid, Links, doi, month, validate
+from site_gen.validate import Invalid, Links, doi, month, validate
 from tests.conftest import SITES
 
 

@@ -1,0 +1,99 @@
+"""A cache on disk, ROOT/.cache/site-gen/: what YAML files read as and what Markdown renders to, by digest.
+
+Safe to delete at any time: a missing or unreadable entry is only the work done again, and an entry
+is found by the digest of the file's bytes and the reader's version, so it never stands for other
+bytes or another PyYAML. Entries are written beside their place and renamed into it, so a reader
+sees a whole entry or none. Only values JSON reads back as they were are kept (yamlfile.plain).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import markdown_it
+import yaml
+
+FORMAT = 1
+FOLDER = Path(".cache") / "site-gen"
+
+
+def digest(data: bytes) -> str:
+    """The name of some bytes in the cache."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class ParsedFiles:
+    """Parsed YAML files by the digest of their bytes; with no folder, a cache that keeps nothing."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.folder = root / FOLDER / f"yaml-{yaml.__version__}-{FORMAT}" if root is not None else None
+
+    def get(self, key: str) -> tuple[bool, Any]:
+        """(True, the value) if the cache has it, else (False, None)."""
+        if self.folder is None:
+            return False, None
+        try:
+            return True, json.loads((self.folder / f"{key}.json").read_bytes())
+        except (OSError, ValueError):  # not there, or not whole: read the file instead
+            return False, None
+
+    def put(self, key: str, value: Any) -> None:
+        """Keep VALUE for KEY, if the folder can be written (a read-only checkout just goes without)."""
+        if self.folder is None:
+            return
+        target = self.folder / f"{key}.json"
+        temporary = target.with_name(f".{target.name}.{os.getpid()}")
+        try:
+            _make_folder(self.folder)
+            temporary.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            os.replace(temporary, target)
+        except (OSError, UnicodeError):
+            temporary.unlink(missing_ok=True)
+
+
+def _make_folder(folder: Path) -> None:
+    """The cache folder, with a .gitignore that keeps it out of the user's repository."""
+    if folder.is_dir():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder.parent.parent / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# site-gen's cache: safe to delete\n*\n", encoding="utf-8")
+
+
+class RenderedMarkdown:
+    """Markdown rendered before, by the digest of its text, all in one file (read once, written once a build)."""
+
+    def __init__(self, root: Path | None) -> None:
+        name = f"markdown-{markdown_it.__version__}-{FORMAT}.json"
+        self.file = root / FOLDER / name if root is not None else None
+        self._read: dict[str, str] | None = None
+
+    def known(self) -> dict[str, str]:
+        """Everything the file holds (nothing, if it is missing or unreadable)."""
+        if self._read is None:
+            self._read = {}
+            if self.file is not None:
+                try:
+                    found = json.loads(self.file.read_bytes())
+                    self._read = found if isinstance(found, dict) else {}
+                except (OSError, ValueError):
+                    pass
+        return self._read
+
+    def keep(self, rendered: dict[str, str]) -> None:
+        """Keep RENDERED (digest -> HTML) as the whole file, if it differs from what the file held."""
+        if self.file is None or rendered == self.known():
+            return
+        temporary = self.file.with_name(f".{self.file.name}.{os.getpid()}")
+        try:
+            _make_folder(self.file.parent)
+            temporary.write_text(json.dumps(rendered, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+            os.replace(temporary, self.file)
+            self._read = rendered
+        except (OSError, UnicodeError):
+            temporary.unlink(missing_ok=True)
