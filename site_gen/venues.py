@@ -418,21 +418,31 @@ def default_type(venue: str) -> str:
 
 _YEAR = r"\b(?:19|20)\d\d\b"
 _ORDINAL = r"\b\d+(?:st|nd|rd|th)\b"
-_ORDINAL_WORDS = r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b"
+_ORDINAL_WORDS = (
+    r"\b(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ]?)?"
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)\b"
+    r"|\b(?:tenth|eleventh|twelfth|(?:thir|four|fif|six|seven|eigh|nine)teenth|(?:twen|thir|for|fif)tieth)\b"
+)
+_ROMAN_EDITION = r"(?-i:\b[IVX]{2,}\b)"  # 'Summit XIX', 'LAW-XVII'; capitals only, so never a word
 _VOLUME = r"\((?:volume|vol\.?)\s*\d+[^)]*\)|\b(?:volume|vol\.?|no\.?|number|issue)\s*\d+\b"
 _NUMBER = r"(?<![\w.])\d+(?![\w.])"
-_STRIP = re.compile("|".join((_VOLUME, _YEAR, _ORDINAL, _ORDINAL_WORDS, _NUMBER)), re.I)
+_STRIP = re.compile("|".join((_VOLUME, _YEAR, _ORDINAL, _ORDINAL_WORDS, _ROMAN_EDITION, _NUMBER)), re.I)
 
 
 def strip_numbers(line: str) -> str:
     """The venue line with years, ordinals and volume numbers removed, and the punctuation tidied."""
-    text = _STRIP.sub(" ", line)
+    return _tidy(_STRIP.sub(" ", line)) or line.strip()
+
+
+def _tidy(text: str) -> str:
+    """Text without empty parentheses, runs of spaces, space before punctuation or loose punctuation at its ends."""
     text = re.sub(r"\(\s*[-–:,;]*\s*\)", " ", text)
     text = re.sub(r"\s+([,:;)])", r"\1", text)
+    text = re.sub(r"[,:;]+([,:;])", r"\1", text)
     text = re.sub(r"([(])\s+", r"\1", text)
     text = " ".join(text.split())
     text = re.sub(r"\bthe the\b", "the", text, flags=re.I)
-    return text.strip(" ,:;-–'\"") or line.strip()
+    return text.strip(" ,:;-–'\"")
 
 
 def make_venue(name: str, journal: bool) -> Venue:

@@ -72,6 +72,11 @@ def test_strip_numbers_removes_years_ordinals_and_volumes() -> None:
     assert strip_numbers("Proceedings of the 12th Conference on Things, Volume 3, 2021") == (
         "Proceedings of the Conference on Things"
     )
+    assert strip_numbers("The Thirty-Seventh Conference on Things") == "The Conference on Things"
+    assert strip_numbers("Proceedings of the Eleventh Workshop on Things") == "Proceedings of the Workshop on Things"
+    assert strip_numbers("Proceedings of Things Summit XIX, Vol. 1: Research Track") == (
+        "Proceedings of Things Summit: Research Track"
+    )
 
 
 def test_slugs_are_ascii_and_never_empty() -> None:
