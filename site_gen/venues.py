@@ -378,7 +378,7 @@ def venue_group(venue: str, venue_short: str | None, rules: tuple[VenueRule, ...
 
 @lru_cache(maxsize=4096)
 def builtin_group(venue: str) -> Venue:
-    """The built-in table's group for a venue line, or the line without years, ordinals and volumes."""
+    """The built-in table's group for a venue line, else the venue's own acronym or its stripped line."""
     line = " ".join(venue.split())
     known = _known(line)
     workshop = bool(_WORKSHOP.search(line))
@@ -386,7 +386,7 @@ def builtin_group(venue: str) -> Venue:
         return make_venue(known.short, known.journal)
     if workshop:
         return _workshop_group(line, known)
-    return make_venue(strip_numbers(line), is_journal(line))
+    return make_venue(fallback_label(line), is_journal(line))
 
 
 @lru_cache(maxsize=4096)
@@ -396,12 +396,12 @@ def _known(line: str) -> KnownVenue | None:
 
 
 def _workshop_group(line: str, known: KnownVenue | None) -> Venue:
-    """Workshops of a well-known conference group as 'X Workshops'; others by their stripped line."""
+    """Workshops of a well-known conference group as 'X Workshops'; others by their own acronym or stripped line."""
     if known is not None and not known.journal and not known.short.startswith("Findings"):
         return make_venue(f"{known.short} Workshops", False)
     if re.search(_ACL_FAMILY, line):
         return make_venue("ACL Workshops", False)
-    return make_venue(strip_numbers(line), False)
+    return make_venue(fallback_label(line), False)
 
 
 @lru_cache(maxsize=4096)
@@ -443,6 +443,51 @@ def _tidy(text: str) -> str:
     text = " ".join(text.split())
     text = re.sub(r"\bthe the\b", "the", text, flags=re.I)
     return text.strip(" ,:;-–'\"")
+
+
+def fallback_label(line: str) -> str:
+    """An unknown venue's label: its own acronym if the line gives one, else its stripped line."""
+    return acronym(line) or strip_numbers(line)
+
+
+# Where a venue line names its venue's acronym: before a colon, a dash or the word Workshop ('SustaiNLP: Workshop on',
+# 'the 6th BlackboxNLP Workshop'), in parentheses ('(CALCS)'), or before the year in a DBLP title ('..., TSD 2023, ...').
+_LEAD = re.compile(
+    r"^(?:in:?\s+)?(?:(?:proceedings|proc\.)(?:\s+of)?\s+)?(?:the\s+)?(?:(?:joint|international|annual)\s+)*(.+?)"
+    r"(?::\s|\s[-–]\s|\s+(?:international\s+)?(?:workshop|conference|symposium|shared task)\b)",
+    re.I,
+)
+_PARENTHESES = re.compile(r"\(([^()]*)\)")
+_BEFORE_YEAR = re.compile(r"(?:^|,\s*|\s[-–]\s)([^,]+?)[\s-]*(?:'\d\d|(?:19|20)\d\d)(?=\s*(?:,|\s[-–]\s|$))")
+_GLUED_YEAR = re.compile(r"(?<=[A-Za-z])(?:19|20)\d\d\b")  # 'WAT2021', 'SSW2023'
+_ACRONYM = re.compile(r"\*?[A-Za-z][A-Za-z0-9]*(?:[-&+/][A-Za-z0-9]+)*")
+# Capitals that name a publisher, a field, a series or a place, never the venue itself.
+_NOT_VENUES = frozenset(
+    {"ACM", "IEEE", "CVF", "ISCA", "SIAM", "USENIX", "IFIP", "AAAI", "ACL", "AFNLP", "ELRA", "ICCL", "CEUR", "WS"}
+    | {"LNCS", "LNAI", "CCIS", "PMLR", "JMLR", "W&CP", "NLP", "AI", "ML", "IR", "ONLINE", "VIRTUAL", "HYBRID"}
+    | {"USA", "UK", "EU"}
+)
+
+
+def acronym(line: str) -> str | None:
+    """The venue's own acronym as its line gives it, or None: 'Proceedings of SustaiNLP: ...' -> 'SustaiNLP'."""
+    lead = _LEAD.match(strip_numbers(line))
+    candidates = [lead[1]] if lead else []
+    candidates += [m[1] for m in _PARENTHESES.finditer(line)]
+    candidates += [m[1] for m in _BEFORE_YEAR.finditer(line)]
+    return next(filter(None, map(_as_acronym, candidates)), None)
+
+
+def _as_acronym(text: str) -> str | None:
+    """TEXT as a venue acronym ('RepL4NLP-2021' -> 'RepL4NLP', 'ACM MM' -> 'MM'), or None if it is not one."""
+    text = _GLUED_YEAR.sub("", strip_numbers(re.split(r"[,;@]", text)[0]))
+    words = [word for word in text.split() if not set(re.split(r"[-/]", word.upper())) <= _NOT_VENUES]
+    return " ".join(words) if 1 <= len(words) <= 2 and all(map(_is_acronym, words)) else None
+
+
+def _is_acronym(word: str) -> bool:
+    """Whether a word is written as an acronym: two capitals or more ('CALCS', 'SustaiNLP', 'W-NUT')."""
+    return sum(c.isupper() for c in word) >= 2 and len(word) <= 20 and bool(_ACRONYM.fullmatch(word))
 
 
 def make_venue(name: str, journal: bool) -> Venue:

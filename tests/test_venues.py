@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 import yaml
 
-from site_gen.venues import VenueRule, builtin_group, strip_numbers, venue_group
+from site_gen.venues import VenueRule, acronym, builtin_group, strip_numbers, venue_group
 from tests.conftest import FIXTURES, REPO
 
 REAL_WORLD = yaml.safe_load((FIXTURES / "venues" / "real-world.yaml").read_text(encoding="utf-8"))
@@ -47,8 +47,44 @@ def test_real_world_line_lands_in_its_group(group: str, line: str) -> None:
 
 
 @pytest.mark.parametrize(("line", "expected"), REAL_WORLD["fallback"])
-def test_lines_the_table_does_not_know_fall_back_to_the_stripped_line(line: str, expected: str) -> None:
+def test_lines_the_table_does_not_know_fall_back_to_their_acronym_or_stripped_line(line: str, expected: str) -> None:
     assert builtin_group(line).name == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "Proceedings of the Fourth Workshop on Simple and Efficient Natural Language Processing (SustaiNLP)",
+            "SustaiNLP",
+        ),
+        ("Proceedings of SustaiNLP: Workshop on Simple and Efficient Natural Language Processing", "SustaiNLP"),
+        (
+            "Proceedings of the 6th BlackboxNLP Workshop: Analyzing and Interpreting Neural Networks for NLP",
+            "BlackboxNLP",
+        ),
+        ("ICTIR '23: Proceedings of the 2023 ACM SIGIR International Conference on Theory of IR", "ICTIR"),
+        ("ECAI 2023 - 26th European Conference on Artificial Intelligence - Including PAIS (PAIS 2023)", "ECAI"),
+        ("Proceedings of the 5th Workshop on Computational Approaches to Linguistic Code-Switching (CALCS)", "CALCS"),
+        ("Proceedings of the 6th Workshop on Representation Learning for NLP (RepL4NLP-2021)", "RepL4NLP"),
+        ("Proceedings of the Seventh Workshop on Noisy User-generated Text (W-NUT 2021)", "W-NUT"),
+        ("Proceedings of the 8th Workshop on Asian Translation (WAT2021)", "WAT"),
+        ("Proceedings of the 17th Linguistic Annotation Workshop (LAW-XVII)", "LAW"),
+        ("Proceedings of the 17th International Workshop on Treebanks (TLT, SyntaxFest 2019)", "TLT"),
+        ("Proceedings of the 31st ACM International Conference on Multimedia (ACM MM)", "MM"),
+        ("Text, Speech, and Dialogue - 26th International Conference, TSD 2023, Pilsen, Czech Republic", "TSD"),
+        ("Proceedings of the 2023 ACM Conference on Fairness, Accountability, and Transparency, FAccT 2023", "FAccT"),
+        ("Proceedings of the 2nd Workshop on Tiny Things (Volume 1: Long Papers)", None),
+        ("Proceedings of the 2nd Workshop on Tiny Things (Short Papers)", None),
+        ("Proceedings of the Workshop on Tiny Things (Online)", None),
+        ("Proceedings of the IEEE Workshop on Tiny Things: Small Is Beautiful", None),
+        ("Proceedings of the Workshop on Tiny Things, Lecture Notes in Computer Science (LNCS)", None),
+        ("Proceedings of the Workshop on Tiny Things, Dublin, Ireland, May 2022", None),
+        ("Journal of Tiny Things (Part II)", None),
+    ],
+)
+def test_acronym_is_the_venues_own_short_name_where_the_line_gives_one(line: str, expected: str | None) -> None:
+    assert acronym(line) == expected
 
 
 def test_venue_short_wins_over_rules_and_table() -> None:
