@@ -378,7 +378,7 @@ def venue_group(venue: str, venue_short: str | None, rules: tuple[VenueRule, ...
 
 @lru_cache(maxsize=4096)
 def builtin_group(venue: str) -> Venue:
-    """The built-in table's group for a venue line, else the venue's own acronym or its stripped line."""
+    """The built-in table's group for a venue line, else the venue's own acronym or its stripped, shortened line."""
     line = " ".join(venue.split())
     known = _known(line)
     workshop = bool(_WORKSHOP.search(line))
@@ -445,9 +445,12 @@ def _tidy(text: str) -> str:
     return text.strip(" ,:;-–'\"")
 
 
+MAX_LABEL = 40  # longer labels wrap in the filter pills and make unreadable page names (issue #15)
+
+
 def fallback_label(line: str) -> str:
-    """An unknown venue's label: its own acronym if the line gives one, else its stripped line."""
-    return acronym(line) or strip_numbers(line)
+    """An unknown venue's label: its own acronym if the line gives one, else its stripped line, shortened to fit."""
+    return acronym(line) or shorten(_without_repeats(strip_numbers(line)))
 
 
 # Where a venue line names its venue's acronym: before a colon, a dash or the word Workshop ('SustaiNLP: Workshop on',
@@ -488,6 +491,69 @@ def _as_acronym(text: str) -> str | None:
 def _is_acronym(word: str) -> bool:
     """Whether a word is written as an acronym: two capitals or more ('CALCS', 'SustaiNLP', 'W-NUT')."""
     return sum(c.isupper() for c in word) >= 2 and len(word) <= 20 and bool(_ACRONYM.fullmatch(word))
+
+
+def _without_repeats(text: str) -> str:
+    """TEXT without parentheses that repeat what it says outside them: 'Conference on Big Data (Big Data)'."""
+    for group in _PARENTHESES.finditer(text):
+        rest = text.replace(group[0], " ")
+        if group[1].strip().casefold() in rest.casefold():
+            text = rest
+    return _tidy(text)
+
+
+# Each step makes a long label shorter while keeping what tells it apart; they run in order until it fits.
+_SHORTER = tuple(
+    (re.compile(pattern, re.I), replacement)
+    for pattern, replacement in (
+        (r"^(?:in:?\s+)?(?:(?:companion|adjunct)\s+)?(?:proceedings|proc\.)(?:\s+of)?\s+(?:the\s+)?|^the\s+", ""),
+        (
+            r",?\s+(?:co-?located|collocated|held)\s+(?:with|at|in conjunction with)\b.*|,?\s+in conjunction with\b.*",
+            "",
+        ),
+        (
+            r",\s*(?:online|virtual|hybrid|proceedings|part|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?"
+            r"|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b.*",
+            "",
+        ),
+        (r"\s*\([^()]*\)", ""),
+        (r"\bnatural language processing\b", "NLP"),
+        (r"\bnatural language generation\b", "NLG"),
+        (r"\blarge language models\b", "LLMs"),
+        (r"\bartificial intelligence\b", "AI"),
+        (r"\bmachine learning\b", "ML"),
+        (r"\binformation retrieval\b", "IR"),
+        (r"\bmachine translation\b", "MT"),
+        (r"\bcomputational linguistics\b", "CL"),
+        (r"\b(?:international|annual|joint)\s+", ""),
+        (r"\b(?:IEEE(?:/CVF)?|ACM|ISCA|SIAM|IFIP|USENIX)\s+", ""),
+        (r"^(?:workshop|conference|symposium|meeting)\s+(?:on|of|for)\s+(?:the\s+)?", ""),
+        (r"^(?:computational|automatic|statistical|neural)?\s*(?:approaches|models|methods)\s+(?:to|of|for)\s+", ""),
+        (r",?\s+and\s+", " & "),
+    )
+)
+_DANGLING = frozenset({"a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "the", "to", "with", "&"})
+
+
+def shorten(label: str) -> str:
+    """LABEL, if longer than MAX_LABEL, without its wrapper words, asides and generic words, else cut to fit."""
+    for pattern, replacement in _SHORTER:
+        if len(label) <= MAX_LABEL:
+            return label
+        label = _tidy(pattern.sub(replacement, label)) or label
+    return label if len(label) <= MAX_LABEL else _cut(label)
+
+
+def _cut(label: str) -> str:
+    """LABEL cut at the last word boundary that fits, without a dangling 'of' or 'and', marked with '…'."""
+    words: list[str] = []
+    for word in label.split():
+        if len(" ".join([*words, word])) >= MAX_LABEL:
+            break
+        words.append(word)
+    while words and words[-1].casefold() in _DANGLING:
+        words.pop()
+    return (" ".join(words).rstrip(" ,:;-–&") or label[: MAX_LABEL - 1]) + "…"
 
 
 def make_venue(name: str, journal: bool) -> Venue:

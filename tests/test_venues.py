@@ -2,16 +2,47 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
 import yaml
 
-from site_gen.venues import VenueRule, acronym, builtin_group, strip_numbers, venue_group
+from site_gen.markup import fold
+from site_gen.venues import (
+    MAX_LABEL,
+    VenueRule,
+    acronym,
+    builtin_group,
+    shorten,
+    strip_numbers,
+    venue_group,
+)
 from tests.conftest import FIXTURES, REPO
 
 REAL_WORLD = yaml.safe_load((FIXTURES / "venues" / "real-world.yaml").read_text(encoding="utf-8"))
 CORPUS_LINES = yaml.safe_load((FIXTURES / "venues" / "corpus-lines.yaml").read_text(encoding="utf-8"))
+FALLBACK_LINES = [line for line, _ in REAL_WORLD["fallback"]]
+EVERY_LINE = [
+    *(line for group, lines in REAL_WORLD.items() if group != "fallback" for line in lines),
+    *FALLBACK_LINES,
+    *(template.format(year=2023, n="61st", vol=36) for template, _ in CORPUS_LINES),
+]
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# The shortenings a fallback label may use in place of the words of its line.
+ABBREVIATIONS = {"nlp", "nlg", "llms", "ai", "ml", "ir", "mt", "cl"}
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, folded to lowercase ASCII."""
+    return re.findall(r"\w+", fold(text))
+
+
+def repeats(label: str) -> bool:
+    """Whether a label says a pair of words, or an acronym, twice."""
+    pairs = list(zip(words(label), words(label)[1:], strict=False))
+    acronyms = [word for word in label.split() if sum(c.isupper() for c in word) >= 2]
+    return len(set(pairs)) < len(pairs) or len(set(acronyms)) < len(acronyms)
 
 
 def ordinal(n: int) -> str:
@@ -51,6 +82,21 @@ def test_lines_the_table_does_not_know_fall_back_to_their_acronym_or_stripped_li
     assert builtin_group(line).name == expected
 
 
+@pytest.mark.parametrize("line", EVERY_LINE)
+def test_every_label_is_short_says_things_once_and_has_a_short_slug(line: str) -> None:
+    group = builtin_group(line)
+    assert len(group.name) <= MAX_LABEL
+    assert not repeats(group.name)
+    assert SLUG.fullmatch(group.slug)
+    assert len(group.slug) <= MAX_LABEL
+
+
+@pytest.mark.parametrize("line", FALLBACK_LINES)
+def test_fallback_labels_use_only_words_of_their_line(line: str) -> None:
+    unglued = re.sub(r"(?<=[a-z])(?:19|20)\d\d\b", " ", line, flags=re.I)  # 'WAT2021' names WAT
+    assert set(words(builtin_group(line).name)) <= set(words(line)) | set(words(unglued)) | ABBREVIATIONS
+
+
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
@@ -87,6 +133,12 @@ def test_acronym_is_the_venues_own_short_name_where_the_line_gives_one(line: str
     assert acronym(line) == expected
 
 
+def test_a_long_line_is_cut_at_a_word_boundary_without_a_dangling_word() -> None:
+    label = shorten("Workshop on Very Long and Winding Titles of the Sort That Nobody Reads Aloud")
+    assert label == "Very Long & Winding Titles of the Sort…"
+    assert len(shorten("Ein" + "sehrlanges" * 6)) == MAX_LABEL
+
+
 def test_venue_short_wins_over_rules_and_table() -> None:
     rules = (VenueRule("Annual Meeting", "Rule"),)
     assert venue_group("Proceedings of the 62nd Annual Meeting of the ACL", "Mine", rules).name == "Mine"
@@ -121,6 +173,8 @@ def test_slugs_are_ascii_and_never_empty() -> None:
     )
     assert builtin_group("Journées Françaises d'Informatique").slug == "journees-francaises-d-informatique"
     assert builtin_group("中文信息学报").slug.startswith("venue-")
+    code_switching = "Proceedings of the 6th Workshop on Computational Approaches to Linguistic Code-Switching"
+    assert builtin_group(code_switching).slug == "linguistic-code-switching"
 
 
 def test_journals_are_marked() -> None:
