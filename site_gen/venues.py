@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -556,7 +557,11 @@ def _cut(label: str) -> str:
     return (" ".join(words).rstrip(" ,:;-–&") or label[: MAX_LABEL - 1]) + "…"
 
 
+@lru_cache(maxsize=4096)
 def make_venue(name: str, journal: bool) -> Venue:
-    """A Venue with its slug; a name with no ASCII letters gets a slug from its code points."""
-    slug = slugify(name) or "venue-" + "-".join(f"{ord(c):x}" for c in name if not c.isspace())[:40]
+    """A Venue with its slug; a name with letters that do not fold to ASCII gets a short hash to keep it unique."""
+    slug = slugify(name)
+    if not slug or any(c.isalpha() and not slugify(c) for c in name):
+        digest = hashlib.blake2b(name.encode(), digest_size=4).hexdigest()
+        slug = f"{slug if re.search('[a-z]', slug) else 'venue'}-{digest}"
     return Venue(name, slug, journal)

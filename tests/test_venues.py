@@ -139,6 +139,20 @@ def test_a_long_line_is_cut_at_a_word_boundary_without_a_dangling_word() -> None
     assert len(shorten("Ein" + "sehrlanges" * 6)) == MAX_LABEL
 
 
+def test_non_latin_names_get_distinct_ascii_slugs() -> None:
+    names = [
+        "中文信息学报",
+        "中文信息处理",
+        "計算言語学会論文集第一巻",
+        "計算言語学会論文集第二巻",
+        "NLP 中文",
+        "NLP 日本語",
+    ]
+    slugs = [builtin_group(name).slug for name in names]
+    assert all(SLUG.fullmatch(slug) and len(slug) <= MAX_LABEL for slug in slugs)
+    assert len(set(slugs)) == len(names)
+
+
 def test_venue_short_wins_over_rules_and_table() -> None:
     rules = (VenueRule("Annual Meeting", "Rule"),)
     assert venue_group("Proceedings of the 62nd Annual Meeting of the ACL", "Mine", rules).name == "Mine"
