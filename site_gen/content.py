@@ -348,7 +348,7 @@ def control_errors(source: Source, keys: KeyPath, value: Any, seen: set[int] | N
     """
     if isinstance(value, str):
         found = _CONTROL.search(value)
-        named = [key for key in keys if isinstance(key, str) and not _CONTROL.search(key)]
+        named = [key for key in keys if isinstance(key, str) and key.isprintable()]
         where = f"'{named[-1]}': " if named else ""
         return [source.error(keys, where + control_message(found.group()))] if found else []
     seen = set() if seen is None else seen

@@ -15,7 +15,14 @@ class SiteError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: error: {self.message}"
+        return f"{self.path}:{self.line}:{self.col}: error: {one_line(self.message)}"
+
+
+def one_line(text: str) -> str:
+    """TEXT with every character that is not printable written as an escape, so an error is one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 class SiteErrors(Exception):

@@ -264,7 +264,10 @@ def _index_page(renderer: Renderer, catalog: Catalog) -> Iterator[bytes]:
             "bio": Markup(renderer.markdown(owner.bio)) if owner.bio else None,
             "links": [{"label": link.label, "link": link.link} for link in owner.links],
         },
-        venues=[{"name": g.venue.name, "slug": g.venue.slug, "count": len(g.entries)} for g in catalog.venues],
+        venues=[
+            {"name": g.venue.name, "label": g.venue.label, "slug": g.venue.slug, "count": len(g.entries)}
+            for g in catalog.venues
+        ],
         total=len(catalog.entries),
         years=renderer.year_lists(catalog.years, ""),
     )
@@ -338,7 +341,7 @@ def _venue_page(renderer: Renderer, group: VenueGroup) -> Iterator[bytes]:
     return renderer.pieces(
         "venue.html",
         **renderer.layout("../../"),
-        venue={"name": group.venue.name, "slug": group.venue.slug},
+        venue={"name": group.venue.name, "label": group.venue.label, "slug": group.venue.slug},
         total=len(group.entries),
         years=renderer.year_lists(group.years, "../../"),
     )

@@ -360,11 +360,13 @@ def compile_rule(match: str) -> re.Pattern[str]:
 
 @dataclass(frozen=True)
 class Venue:
-    """A venue group: its display name, its slug (the venues/SLUG/ page) and whether it is a journal."""
+    """A venue group: its name, its slug (the venues/SLUG/ page), whether it is a journal, and the short label
+    a filter shows for it (the name, unless that is a long line of a venue the table does not know)."""
 
     name: str
     slug: str
     journal: bool
+    label: str
 
 
 def venue_group(venue: str, venue_short: str | None, rules: tuple[VenueRule, ...]) -> Venue:
@@ -387,7 +389,13 @@ def builtin_group(venue: str) -> Venue:
         return make_venue(known.short, known.journal)
     if workshop:
         return _workshop_group(line, known)
-    return make_venue(fallback_label(line), is_journal(line))
+    return _fallback(line, is_journal(line))
+
+
+def _fallback(line: str, journal: bool) -> Venue:
+    """A venue the table does not know: named by its line without years, ordinals and volumes (contract,
+    section 3: the name and slug users and links rely on), labelled by its acronym or a shortened name."""
+    return make_venue(strip_numbers(line), journal, fallback_label(line))
 
 
 @lru_cache(maxsize=4096)
@@ -402,7 +410,7 @@ def _workshop_group(line: str, known: KnownVenue | None) -> Venue:
         return make_venue(f"{known.short} Workshops", False)
     if re.search(_ACL_FAMILY, line):
         return make_venue("ACL Workshops", False)
-    return make_venue(fallback_label(line), False)
+    return _fallback(line, False)
 
 
 @lru_cache(maxsize=4096)
@@ -558,10 +566,10 @@ def _cut(label: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def make_venue(name: str, journal: bool) -> Venue:
+def make_venue(name: str, journal: bool, label: str | None = None) -> Venue:
     """A Venue with its slug; a name with letters that do not fold to ASCII gets a short hash to keep it unique."""
     slug = slugify(name)
     if not slug or any(c.isalpha() and not slugify(c) for c in name):
         digest = hashlib.blake2b(name.encode(), digest_size=4).hexdigest()
         slug = f"{slug if re.search('[a-z]', slug) else 'venue'}-{digest}"
-    return Venue(name, slug, journal)
+    return Venue(name, slug, journal, label or name)

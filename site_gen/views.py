@@ -43,6 +43,7 @@ class PaperView:
     authors_html: Markup
     venue: str
     venue_name: str
+    venue_label: str
     venue_slug: str
     journal: bool
     pdf: Link | None
@@ -96,6 +97,7 @@ def paper_view(entry: Entry, site: Site, mine: frozenset[str], render: Callable[
         authors_html=authors_html(authors),
         venue=paper.venue,
         venue_name=entry.venue.name,
+        venue_label=entry.venue.label,
         venue_slug=entry.venue.slug,
         journal=not citations.in_proceedings(entry),
         pdf=paper.pdf,
