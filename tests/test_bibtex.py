@@ -32,7 +32,7 @@ def empty_site(root: Path) -> Path:
 def imported(key: str) -> dict[str, Any]:
     """One entry of the real-world fixture, as paper data."""
     papers, _ = parse(REAL_WORLD.read_text(encoding="utf-8"), "real-world.bib")
-    return next(p.data for p in papers if p.key == key)
+    return next(p.data for p in papers if p.name == f"entry '{key}'")
 
 
 def model(root: Path) -> dict[str, dict[str, Any]]:
@@ -109,8 +109,9 @@ def test_malformed_entries_are_located_and_the_rest_imported(tmp_path: Path) -> 
         f"{MALFORMED}:33:1: error: entry 'novenue' names no venue; add booktitle, journal or howpublished",
         f"{MALFORMED}:39:1: error: unknown @string macro 'undefinedmacro'; "
         "define it with @string{undefinedmacro = ...}",
-        "5 entries skipped; the others were imported",
     ]
+    summary = "imported 2 papers: 2 added, 0 completed, 0 unchanged; 5 skipped with errors"
+    assert result.stdout.splitlines()[-1] == summary
     assert sorted(model(root)) == ["good1", "good2"]
 
 
@@ -119,7 +120,9 @@ def test_import_twice_changes_nothing(tmp_path: Path) -> None:
     assert run_cli("import", "bibtex", str(REAL_WORLD), "--root", str(root)).returncode == 0
     files = {p: p.read_bytes() for p in (root / "content" / "papers").iterdir()}
     again = run_cli("import", "bibtex", str(REAL_WORLD), "--root", str(root))
-    assert (again.returncode, again.stdout) == (0, "nothing to change: every paper is already there\n")
+    count = len(parse(REAL_WORLD.read_text(encoding="utf-8"), "real-world.bib")[0])
+    summary = f"imported {count} papers: 0 added, 0 completed, {count} unchanged\n"
+    assert (again.returncode, again.stdout) == (0, summary)
     assert {p: p.read_bytes() for p in (root / "content" / "papers").iterdir()} == files
     assert run_cli("build", "--root", str(root)).returncode == 0
 
@@ -144,7 +147,7 @@ def test_merge_fills_only_unset_fields_and_keeps_comments_and_order(tmp_path: Pa
     dry = run_cli("import", "bibtex", str(REAL_WORLD), "--root", str(root), "--dry-run")
     assert dry.returncode == 0
     assert dry.stdout.splitlines()[0] == (
-        "would content/papers/2024.yaml: fill bibkey, month, pages, address, publisher, doi, url of "
+        "content/papers/2024.yaml: would fill bibkey, month, pages, address, publisher, doi, url of "
         "'M3-embedding: multi-linguality, multi-functionality, multi-granularity text embeddings through "
         "self-knowledge distillation'"
     )
@@ -162,6 +165,89 @@ def test_merge_fills_only_unset_fields_and_keeps_comments_and_order(tmp_path: Pa
         "M3-embedding:",
         "Findings of ACL 2024",
         True,
+    )
+
+
+BROKEN = "@article{broken,\n  title = {Missing closing brace,\n  author = {Broken, Bob},\n  year = {2019},\n"
+
+
+def test_dry_run_of_a_file_whose_only_entry_is_malformed(tmp_path: Path) -> None:
+    """Reported: this printed "nothing to change" and then "the others were imported"."""
+    root = empty_site(tmp_path / "site")
+    bib = tmp_path / "broken.bib"
+    bib.write_text(BROKEN, encoding="utf-8")
+    result = run_cli("import", "bibtex", str(bib), "--root", str(root), "--dry-run")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [
+        f"{bib}:1:1: error: malformed entry, skipped: Unexpectedly reached end of file.",
+        "1 error; nothing was written",
+    ]
+
+
+def test_dry_run_with_a_malformed_entry_and_one_already_there(tmp_path: Path) -> None:
+    root = empty_site(tmp_path / "site")
+    good = "@article{good, title = {Good}, author = {Doe, Jane}, journal = {J}, year = 2020}\n"
+    bib = tmp_path / "mixed.bib"
+    bib.write_text(good, encoding="utf-8")
+    assert run_cli("import", "bibtex", str(bib), "--root", str(root)).returncode == 0
+    bib.write_text(BROKEN + "\n" + good, encoding="utf-8")
+    result = run_cli("import", "bibtex", str(bib), "--root", str(root), "--dry-run")
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"{bib}:1:1: error: malformed entry, skipped: Unexpected block start: `@article`. "
+        "Was still looking for field-value closing `}`\n"
+    )
+    assert result.stdout == (
+        "would import 1 paper: 0 added, 0 completed, 1 unchanged; 1 skipped with errors; nothing written (--dry-run)\n"
+    )
+
+
+YEAR_2023 = (
+    "- title: First\n  authors: [Ann Lee]\n  year: 2023\n  venue: V\n"
+    "\n"
+    "- title: Second\n  authors: [Ann Lee]\n  year: 2023\n  venue: W  # as printed\n"
+)
+NEW_2023 = "@inproceedings{lee2023third, title = {Third}, author = {Lee, Ann}, booktitle = {Proc. of X}, year = 2023}"
+
+
+@pytest.mark.parametrize("gap", ["\n", ""])
+def test_new_entries_are_spaced_like_the_entries_already_there(tmp_path: Path, gap: str) -> None:
+    """Reported: new entries were appended to an existing file without the blank line its entries have."""
+    root = empty_site(tmp_path / "site")
+    (root / "content" / "papers").mkdir()
+    mine = YEAR_2023.replace("\n\n", "\n" + gap)
+    (root / "content" / "papers" / "2023.yaml").write_text(mine, encoding="utf-8")
+    bib = tmp_path / "third.bib"
+    bib.write_text(NEW_2023, encoding="utf-8")
+    result = run_cli("import", "bibtex", str(bib), "--root", str(root))
+    assert result.stdout.splitlines() == [
+        "content/papers/2023.yaml: add 'Third' (2023)",
+        "imported 1 paper: 1 added, 0 completed, 0 unchanged",
+    ]
+    assert (root / "content" / "papers" / "2023.yaml").read_text(encoding="utf-8") == mine + gap + (
+        "- id: lee2023third\n  title: Third\n  authors: [Ann Lee]\n  year: 2023\n  venue: Proc. of X\n"
+    )
+    assert run_cli("build", "--root", str(root)).returncode == 0
+
+
+def test_filled_fields_are_named_and_go_in_after_the_papers_last_line(tmp_path: Path) -> None:
+    root = empty_site(tmp_path / "site")
+    (root / "content" / "papers").mkdir()
+    mine = YEAR_2023.replace("- title: Second", "- id: lee2023second\n  title: Second") + "\n# more to come\n"
+    (root / "content" / "papers" / "2023.yaml").write_text(mine, encoding="utf-8")
+    bib = tmp_path / "second.bib"
+    bib.write_text(
+        "@inproceedings{lee2023second, title = {Second}, author = {Lee, Ann}, booktitle = {W}, year = 2023,\n"
+        "  pages = {1--9}, doi = {10.1234/second}}\n",
+        encoding="utf-8",
+    )
+    result = run_cli("import", "bibtex", str(bib), "--root", str(root))
+    assert result.stdout.splitlines() == [
+        "content/papers/2023.yaml: fill pages, doi of 'Second'",
+        "imported 1 paper: 0 added, 1 completed, 0 unchanged",
+    ]
+    assert (root / "content" / "papers" / "2023.yaml").read_text(encoding="utf-8") == mine.replace(
+        "# as printed\n", "# as printed\n  pages: 1--9\n  doi: 10.1234/second\n"
     )
 
 
