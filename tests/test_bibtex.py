@@ -92,6 +92,97 @@ def test_latex_and_bibtex_constructs_are_decoded(key: str, field: str, expected:
     assert imported(key)[field] == expected
 
 
+def exported(file: str, key: str) -> dict[str, Any]:
+    """One entry of a real-shaped export under tests/fixtures/bibtex, as paper data."""
+    papers, errors = parse((FIXTURES / "bibtex" / file).read_text(encoding="utf-8"), file)
+    assert errors == []
+    return next(p.data for p in papers if p.name == f"entry '{key}'")
+
+
+@pytest.mark.parametrize(
+    ("file", "key", "field", "expected"),
+    [
+        (
+            "anthology.bib",
+            "kowalczyk-muller-etal-2024-question",
+            "title",
+            "“Is This a Question?”: Polar Questions and #Hashtags in Polish Social Media",
+        ),
+        (
+            "anthology.bib",
+            "dubois-etal-2023-zero",
+            "authors",
+            ["Zoë Dubois", "Marta Kowalczyk-Müller", "Łukasz Wróbel", "Piotr Żuławski", "Jiří Dvořák"],
+        ),
+        ("dblp.bib", "DBLP:conf/coling/LiZ20", "authors", ["Wei Li", "Hai Zhao"]),
+        ("dblp.bib", "DBLP:conf/emnlp/Kowalczyk-MullerL23", "authors", ["Marta Kowalczyk-Müller", "François Lefèvre"]),
+        ("dblp.bib", "DBLP:journals/tacl/SatoA23", "doi", "10.1162/TACL_A_00588"),
+        ("dblp.bib", "DBLP:journals/tacl/SatoA23", "url", "https://doi.org/10.1162/tacl_a_00588"),
+        (
+            "zotero.bib",
+            "dubois_zero-shot_2023",
+            "title",
+            "Zero-Shot Cross-Lingual Transfer: What’s in a “Language” Anyway?",
+        ),
+        ("zotero.bib", "wang_mianxiang_2023", "authors", ["王晓明", "李伟"]),
+        (
+            "zotero.bib",
+            "ivanova_transliteratsiya_2023",
+            "authors",
+            ["Ольга Иванова", "Амаль Хаддад", "Дмитрий Соколов"],
+        ),
+        ("scholar.bib", "haddad2022survey", "authors", ["Amal Haddad", "Nizar Habash", "et al."]),
+        (
+            "scholar.bib",
+            "kowalczyk2021dziekuje",
+            "title",
+            "Dziękuję! Politeness Markers: A Corpus Study of Customer Service Chats",
+        ),
+        ("biblatex.bib", "haddadDialectIDScale2024", "year", 2024),
+        ("biblatex.bib", "haddadDialectIDScale2024", "month", 8),
+        ("biblatex.bib", "haddadDialectIDScale2024", "address", "Bangkok, Thailand"),
+        (
+            "biblatex.bib",
+            "ivanovaTransliterationArabicCyrillic2023",
+            "venue",
+            "Transactions of the Association for Computational Linguistics",
+        ),
+        (
+            "biblatex.bib",
+            "satoTranslatingHonorificsKeigoaware2024",
+            "authors",
+            ["Yuki Sato", "山田太郎", "Kenji Suzuki"],
+        ),
+        ("biblatex.bib", "satoTranslatingHonorificsKeigoaware2024", "venue", "arXiv preprint arXiv:2405.01234"),
+        ("biblatex.bib", "satoNeuralMethodsJapanese2021", "venue", "The University of Tokyo"),
+    ],
+)
+def test_real_exports_are_read_as_their_tools_mean_them(file: str, key: str, field: str, expected: object) -> None:
+    assert exported(file, key)[field] == expected
+
+
+def test_an_entry_the_site_would_refuse_is_located_and_skipped(tmp_path: Path) -> None:
+    root = empty_site(tmp_path / "site")
+    bib = tmp_path / "refused.bib"
+    bib.write_text(
+        "@article{ok, title = {Fine}, author = {Doe, Jane}, journal = {J}, year = 2020}\n"
+        "  @article{spring, title = {Seasonal}, author = {Doe, Jane}, journal = {J}, year = 2021, month = {Spring}}\n"
+        "@misc{bell, title = {Ding\x07Dong}, author = {Doe, Jane}, howpublished = {Web}, year = 2022}\n",
+        encoding="utf-8",
+    )
+    result = run_cli("import", "bibtex", str(bib), "--root", str(root))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{bib}:2:3: error: entry 'spring': 'month': expected a month like August, Aug or 8, got text ('Spring')",
+        f"{bib}:3:1: error: entry 'bell': 'title': control character U+0007 is not allowed; remove it",
+    ]
+    assert result.stdout.splitlines() == [
+        "content/papers/2020.yaml: add 'Fine' (2020)",
+        "imported 1 paper: 1 added, 0 completed, 0 unchanged; 2 skipped with errors",
+    ]
+    assert sorted(model(root)) == ["ok"]
+
+
 def test_fixture_has_fifty_real_world_entries() -> None:
     papers, errors = parse(REAL_WORLD.read_text(encoding="utf-8"), "real-world.bib")
     assert len(papers) >= 50 and errors == []

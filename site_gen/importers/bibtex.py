@@ -35,6 +35,8 @@ _CONTEXT.add_context_category(
 _DECODER = LatexNodes2Text(latex_context=_CONTEXT, math_mode="verbatim")
 MONTH_MACROS = {name[:3]: name.title() for name in MONTHS}
 NONE_FOUND = "no BibTeX entries found: expected entries like @article{key, title = {...}, ...}"
+DBLP_NUMBER = re.compile(r"\s+\d{4}$")  # DBLP tells namesakes apart as 'Wei Wang 0001'
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
 
 
 class EntryProblem(Exception):
@@ -44,6 +46,11 @@ class EntryProblem(Exception):
 def decode(latex: str) -> str:
     """LaTeX to Unicode text: accents, symbols, dashes; case-protecting braces dropped; math kept."""
     return " ".join(_DECODER.latex_to_text(latex).replace("\xa0", " ").split())
+
+
+def verbatim(latex: str) -> str:
+    """A URL or DOI as written, but for the escapes BibTeX needs there (DBLP writes tacl\\_a\\_00588)."""
+    return re.sub(r"\\([_%#&$~])", r"\1", latex.strip())
 
 
 def _parts(expression: str) -> list[str]:
@@ -94,15 +101,17 @@ def split_names(latex: str) -> list[str]:
 
 
 def _name(latex: str) -> str:
-    """'Last, First' or 'Last, Jr, First' or 'First Last' as 'First Last'; 'others' as 'et al.'."""
+    """'Last, First', 'Last, Jr, First' or 'First Last' as 'First Last' (CJK: '山田太郎'); 'others' as 'et al.'."""
     if latex.lower() == "others":
         return "et al."
     parts = _top_level_commas(latex)
-    if len(parts) == 2:
+    if len(parts) == 2 and all(CJK.fullmatch(part) for part in parts):
+        latex = f"{parts[0]}{parts[1]}"  # Chinese, Japanese and Korean names put the family name first, unspaced
+    elif len(parts) == 2:
         latex = f"{parts[1]} {parts[0]}"
     elif len(parts) >= 3:
         latex = f"{parts[2]} {parts[0]}, {parts[1]}"
-    return decode(latex)
+    return DBLP_NUMBER.sub("", decode(latex))
 
 
 def _top_level_commas(text: str) -> list[str]:
@@ -125,7 +134,7 @@ def paper_id(key: str) -> str:
 
 def to_paper(entry: Entry, strings: dict[str, str]) -> dict[str, Any]:
     """One entry as paper data in the content format's key order."""
-    raw = {name.lower(): resolve(field.value, strings) for name, field in entry.fields_dict.items()}
+    raw = _bibtex_names({name.lower(): resolve(field.value, strings) for name, field in entry.fields_dict.items()})
     kind = entry.entry_type.lower()
     for required in ("title", "author", "year"):
         if not raw.get(required, "").strip():
@@ -148,6 +157,15 @@ def to_paper(entry: Entry, strings: dict[str, str]) -> dict[str, Any]:
     return data
 
 
+def _bibtex_names(raw: dict[str, str]) -> dict[str, str]:
+    """biblatex fields (Zotero's Better BibLaTeX, biber users) under their BibTeX names, where those are unset."""
+    aliases = {"journal": raw.get("journaltitle"), "address": raw.get("location")}
+    date = re.match(r"\s*(\d{4})(?:-(\d{2}))?", raw.get("date", ""))
+    if date:
+        aliases.update(year=date[1], month=date[2] and str(int(date[2])))
+    return {**{name: value for name, value in aliases.items() if value}, **raw}
+
+
 def _other_fields(kind: str, raw: dict[str, str]) -> dict[str, Any]:
     """Place, publisher, volume, number, note, DOI, links, keywords and abstract, when present."""
     data: dict[str, Any] = {}
@@ -155,10 +173,10 @@ def _other_fields(kind: str, raw: dict[str, str]) -> dict[str, Any]:
         if raw.get(name) and VENUE_FIELDS.get(kind) != name:
             data[name] = decode(raw[name])
     if raw.get("doi"):
-        data["doi"] = re.sub(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", "", raw["doi"].strip(), flags=re.I)
+        data["doi"] = re.sub(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", "", verbatim(raw["doi"]), flags=re.I)
     for name in ("url", "pdf"):
         if raw.get(name):
-            data[name] = raw[name].strip()
+            data[name] = verbatim(raw[name])
     if "url" not in data and _venue_field(kind, raw) is None and _arxiv_id(raw):
         data["url"] = f"https://arxiv.org/abs/{_arxiv_id(raw)}"
     if raw.get("keywords"):
