@@ -420,3 +420,40 @@ def test_case_protection_braces_exactly_the_words_with_inner_capitals_or_digits(
     mixed = re.compile(r"\w[A-Z]|[A-Z].*\d|\d.*[A-Z]")
     expected = " ".join("{" + word + "}" if mixed.search(word) else word for word in title.split(" "))
     assert protect_case(title, lambda text: text) == expected
+
+
+def test_one_paper_from_several_exports_is_completed_never_overwritten(tmp_path: Path) -> None:
+    root = empty_site(tmp_path / "site")
+    page = FIXTURES / "acl" / "marta-kowalczyk.txt"
+    assert run_cli("import", "acl", str(page), "--root", str(root)).returncode == 0
+    first = model(root)
+    outputs = [
+        run_cli("import", "bibtex", str(FIXTURES / "bibtex" / name), "--root", str(root)).stdout.splitlines()
+        for name in ("anthology.bib", "dblp.bib", "zotero.bib")
+    ]
+    question = "'“Is This a Question?”: Polar Questions and #Hashtags in Polish Social Media'"
+    assert (
+        outputs[0][0] == f"content/papers/2024.yaml: fill bibkey, month, pages, address, publisher, url of {question}"
+    )
+    assert outputs[0][-1] == "imported 5 papers: 0 added, 5 completed, 0 unchanged"
+    assert outputs[1] == [  # its EMNLP paper is found by its DOI, written in capitals by DBLP
+        "content/papers/2023.yaml: add 'C-Idioms: Measuring How Well Language Models Understand Chinese "
+        "Four-Character Idioms' (2023)",
+        "content/papers/2020.yaml: add 'Null or Not? Recovering Dropped Pronouns in Chinese Dialogue' (2020)",
+        "content/papers/2023.yaml: add 'True or False: Fact Verification over Japanese Wikipedia Tables, "
+        "Revisited' (2023)",
+        "content/papers/2022.yaml: add '1:20 Scale Models of Dialogue: Small Language Models for Task-Oriented "
+        "Chat' (2022)",
+        "imported 5 papers: 4 added, 0 completed, 1 unchanged",
+    ]
+    assert outputs[2][:2] == [  # Zotero's @misc is no type for DBLP's venue 'CoRR': not filled in
+        "content/papers/2023.yaml: fill tags of 'Zero-Shot Cross-Lingual Transfer: What’s in a “Language” Anyway?'",
+        "content/papers/2023.yaml: fill month, publisher, note, tags, abstract of 'C-Idioms: Measuring How Well "
+        "Language Models Understand Chinese Four-Character Idioms'",
+    ]
+    last = model(root)
+    for paper_id, paper in first.items():
+        assert {key: last[paper_id][key] for key, value in paper.items() if value} == {
+            key: value for key, value in paper.items() if value
+        }
+    assert last["dblp-journals-corr-abs-2310-04567"]["type"] is None

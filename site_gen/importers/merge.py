@@ -194,6 +194,14 @@ def refusal(paper: dict[str, Any], spec: dict[str, Check]) -> str | None:
     return None
 
 
+def _fills(key: str, value: Any, mine: dict[str, Any], paper: dict[str, Any]) -> bool:
+    """Whether an incoming value may complete the user's paper: never its id, nor what only held with other values."""
+    if key == "id" or (key == "bibkey" and value == mine.get("id")):
+        return False
+    # An import writes `type` only where it differs from the one the venue implies: for another venue it may not.
+    return key != "type" or paper.get("venue") == mine.get("venue")
+
+
 def load_files(root: Path) -> list[PaperFile]:
     """Every papers file the build reads, parsed with positions; YAML errors in them are raised, all at once."""
     files, errors = [], []
@@ -348,11 +356,7 @@ class Merger:
     def _fill(self, existing: Existing, paper: dict[str, Any]) -> bool:
         """Plan the keys the user's paper lacks in after its last line; whether there were any."""
         mine = existing.data
-        filled = {
-            key: value
-            for key, value in paper.items()
-            if key != "id" and key not in mine and not (key == "bibkey" and value == mine.get("id"))
-        }
+        filled = {key: value for key, value in paper.items() if key not in mine and _fills(key, value, mine, paper)}
         if not filled or existing.node.flow_style:
             return False
         indent = " " * existing.node.start_mark.column
