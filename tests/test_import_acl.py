@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from site_gen.importers.acl import parse
 from tests.conftest import FIXTURES, run_cli
@@ -169,3 +170,117 @@ def test_a_malformed_paper_is_skipped_and_the_rest_imported(tmp_path: Path) -> N
         "would import 1 paper: 1 added, 0 completed, 0 unchanged; 1 skipped with errors; nothing written (--dry-run)",
     ]
     assert not (tmp_path / "content").exists()
+
+
+SITE = "title: T\nbase_url: https://x.example/\nauthor: {name: Ada Lovelace}\n"
+# Text YAML would read as something else, or not at all, if written unquoted.
+SIGNIFICANT = [
+    "2024", "yes", "No", "on", "null", "~", "true", "1:20", "0x1F", "012", "1e10", ".5", "3.14", "2024-05-01",
+    "@home", "- dash", "key: value", "trailing colon:", "a #comment", "#hashtag", "[bracketed]", "{braced}",
+    "!important", "&anchor", "*alias", "| pipe", "> greater", "%percent", "`tick`", "'single'", '"double"',
+    "? question", "50% of <b>HTML</b> & more",
+]  # fmt: skip
+
+
+def author(text: str) -> str:
+    """TEXT as a co-author's name ('|' separates names on the page)."""
+    return text.removeprefix("| ")
+
+
+def test_text_yaml_would_misread_is_written_so_it_reads_back_as_it_was(tmp_path: Path) -> None:
+    papers = "".join(
+        f"{title}\nAda Lovelace | {author(title)}\n{title}: A Venue\n\nAbstract of {title}: see https://x.org/{i}#top.\n\n"
+        for i, title in enumerate(SIGNIFICANT)
+    )
+    page = tmp_path / "page.txt"
+    page.write_text(f"Ada Lovelace\n\n1843\n\n{papers}", encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "site.yaml").write_text(SITE, encoding="utf-8")
+    result = run_cli("import", "acl", str(page), "--root", str(tmp_path))
+    assert (result.returncode, result.stderr) == (0, "")
+    count = len(SIGNIFICANT)
+    assert result.stdout.splitlines()[-1] == f"imported {count} papers: {count} added, 0 completed, 0 unchanged"
+    read = yaml.safe_load((tmp_path / "content" / "papers" / "1843.yaml").read_text(encoding="utf-8"))
+    assert read == [
+        {
+            "title": title,
+            "authors": ["Ada Lovelace", author(title)],
+            "year": 1843,
+            "venue": f"{title}: A Venue",
+            "abstract": f"Abstract of {title}: see https://x.org/{i}#top.",
+        }
+        for i, title in enumerate(SIGNIFICANT)
+    ]
+    built = run_cli("build", "--root", str(tmp_path))
+    assert built.returncode == 0, built.stderr
+    again = run_cli("import", "acl", str(page), "--root", str(tmp_path))
+    assert again.stdout == f"imported {count} papers: 0 added, 0 completed, {count} unchanged\n"
+
+
+def test_papers_the_site_would_give_one_id_get_ids_of_their_own(tmp_path: Path) -> None:
+    (tmp_path / "content" / "papers").mkdir(parents=True)
+    (tmp_path / "content" / "site.yaml").write_text(SITE, encoding="utf-8")
+    mine = "title: Notes on the Analytical Engine, Part One\nauthors: [Ada Lovelace]\nyear: 1843\nvenue: Memoirs\n"
+    (tmp_path / "content" / "papers" / "notes.yaml").write_text(mine, encoding="utf-8")
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "Ada Lovelace\n\n1843\n\n"
+        "Notes on the Analytical Engine, Part Two\nAda Lovelace\nMemoirs\n\n"
+        "Notes on the Analytical Engine, Part Three\nAda Lovelace\nMemoirs\n",
+        encoding="utf-8",
+    )
+    result = run_cli("import", "acl", str(page), "--root", str(tmp_path))
+    assert result.stdout.splitlines() == [
+        "content/papers/1843-lovelace-notes-on-the-analytical-engine-2.yaml: add 'Notes on the Analytical Engine, "
+        "Part Two' (1843)",
+        "content/papers/1843-lovelace-notes-on-the-analytical-engine-3.yaml: add 'Notes on the Analytical Engine, "
+        "Part Three' (1843)",
+        "imported 2 papers: 2 added, 0 completed, 0 unchanged",
+    ]
+    written = (tmp_path / "content" / "papers" / "1843-lovelace-notes-on-the-analytical-engine-2.yaml").read_text(
+        encoding="utf-8"
+    )
+    assert written.startswith("id: 1843-lovelace-notes-on-the-analytical-engine-2\ntitle: ")
+    assert run_cli("build", "--root", str(tmp_path)).returncode == 0
+
+
+def test_page_shapes_a_copy_may_have() -> None:
+    text = (
+        "Ada Lovelace\nAlso published as: A. A. Lovelace\n\nCountess of Lovelace\n\n"
+        "1843\npdf bib abs\nNotes: A Translation\nAda Lovelace|Luigi Menabrea\nTaylor's Scientific Memoirs\n\n"
+        "1842\n\nbib\nA Letter\n Ada Lovelace \nCorrespondence\nIt continues\non two lines.\n"
+    )
+    page, errors = parse(text, "page.txt")
+    assert (page.author, errors) == ("Ada Lovelace", [])
+    assert [(p.title, p.authors, p.year, p.venue, p.has_pdf, p.abstract, p.line) for p in page.papers] == [
+        (
+            "Notes: A Translation",
+            ("Ada Lovelace", "Luigi Menabrea"),
+            1843,
+            "Taylor's Scientific Memoirs",
+            True,
+            None,
+            7,
+        ),
+        ("A Letter", ("Ada Lovelace",), 1842, "Correspondence", False, "It continues on two lines.", 14),
+    ]
+
+
+def test_the_users_files_must_read_before_anything_is_merged_into_them(tmp_path: Path) -> None:
+    (tmp_path / "content" / "papers").mkdir(parents=True)
+    broken = "- title: Mine\n  authors: [Ada\n  year: 1843\n"
+    (tmp_path / "content" / "papers" / "1843.yaml").write_text(broken, encoding="utf-8")
+    result = run_cli("import", "acl", str(MARTA), "--root", str(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == "1 error; nothing was written"
+    assert result.stderr.startswith("content/papers/1843.yaml:")
+    assert sorted(p.name for p in (tmp_path / "content" / "papers").iterdir()) == ["1843.yaml"]
+
+
+def test_windows_line_endings_are_kept(tmp_path: Path) -> None:
+    (tmp_path / "content" / "papers").mkdir(parents=True)
+    mine = "- title: Mine\r\n  authors: [Ada]\r\n  year: 2023\r\n  venue: V\r\n"
+    (tmp_path / "content" / "papers" / "2023.yaml").write_bytes(mine.encode())
+    assert run_cli("import", "acl", str(MARTA), "--root", str(tmp_path)).returncode == 0
+    written = (tmp_path / "content" / "papers" / "2023.yaml").read_bytes()
+    assert written.startswith(mine.encode()) and written.count(b"\n") == written.count(b"\r\n") > 10

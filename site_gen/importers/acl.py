@@ -87,9 +87,10 @@ def blocks(text: str) -> list[Block]:
 
 
 def _year_apart(block: Block) -> list[Block]:
-    """A block whose first line is a year, with no blank line after it, as two blocks."""
-    if len(block.lines) > 1 and YEAR_LINE.match(block.lines[0]):
-        return [Block(block.line, block.lines[:1]), Block(block.line + 1, block.lines[1:])]
+    """A year line with a paper right below it (no blank line) as two blocks; a paper titled '2024' stays one."""
+    rest = Block(block.line + 1, block.lines[1:])
+    if YEAR_LINE.match(block.lines[0]) and rest.lines and _is_header(rest):
+        return [Block(block.line, block.lines[:1]), rest]
     return [block]
 
 

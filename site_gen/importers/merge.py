@@ -171,7 +171,8 @@ def match_keys(paper: dict[str, Any]) -> list[str]:
     for name in ("id", "bibkey"):
         if paper.get(name):
             keys.append(f"key:{str(paper[name]).lower()}")
-    title = re.sub(r"[\W_]+", "", fold(str(paper.get("title", ""))))  # letters of any script, not only a-z
+    folded = " ".join(fold(str(paper.get("title", ""))).split())
+    title = re.sub(r"[\W_]+", "", folded) or folded  # letters of any script; a title of signs only as it is
     if title and paper.get("year"):
         keys.append(f"title:{title}:{paper['year']}")
     return keys
