@@ -284,3 +284,18 @@ def test_windows_line_endings_are_kept(tmp_path: Path) -> None:
     assert run_cli("import", "acl", str(MARTA), "--root", str(tmp_path)).returncode == 0
     written = (tmp_path / "content" / "papers" / "2023.yaml").read_bytes()
     assert written.startswith(mine.encode()) and written.count(b"\n") == written.count(b"\r\n") > 10
+
+
+def test_force_names_the_papers_it_drops(tmp_path: Path) -> None:
+    (tmp_path / "content" / "papers").mkdir(parents=True)
+    mine = "- title: Mine of 2023\n  authors: [Marta Kowalczyk-Müller]\n  year: 2023\n  venue: V\n"
+    (tmp_path / "content" / "papers" / "2023.yaml").write_text(mine, encoding="utf-8")
+    result = run_cli("import", "acl", str(MARTA), "--root", str(tmp_path), "--force", "--dry-run")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == [
+        "content/papers/2024.yaml: would replace with 2 papers",
+        "content/papers/2023.yaml: would replace with 3 papers, dropping 'Mine of 2023'",
+        "content/papers/2021.yaml: would replace with 1 paper",
+        "would import 6 papers: 6 in year files replaced whole; nothing written (--dry-run)",
+    ]
+    assert (tmp_path / "content" / "papers" / "2023.yaml").read_text(encoding="utf-8") == mine

@@ -13,7 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from site_gen.errors import SiteError
-from site_gen.importers.merge import Change, Incoming, Outcome, merge, read_input, usable
+from site_gen.importers.merge import (
+    Change,
+    Incoming,
+    Outcome,
+    count_papers,
+    load_files,
+    match_keys,
+    merge,
+    read_input,
+    usable,
+)
 from site_gen.importers.yaml_out import dump_papers
 from site_gen.write import replace_file
 
@@ -155,17 +165,22 @@ def parse(text: str, path: str) -> tuple[AuthorPage, list[SiteError]]:
 
 
 def replace_years(root: Path, good: list[Incoming], skipped: list[SiteError], dry_run: bool) -> Outcome:
-    """Write the papers over content/papers/YEAR.yaml, one file per year (--force)."""
+    """Write the papers over content/papers/YEAR.yaml, one file per year (--force), naming the papers that go."""
     years: dict[int, list[dict[str, Any]]] = {}
     for paper in good:
         years.setdefault(paper.data["year"], []).append(paper.data)
+    on_page = {key for paper in good for key in match_keys(paper.data)}
+    before = {paper_file.path: paper_file for paper_file in load_files(root)}
     changes = []
     for year, papers in sorted(years.items(), reverse=True):
         path = root / "content" / "papers" / f"{year}.yaml"
-        changes.append(Change(path.relative_to(root).as_posix(), "replace with", f"{len(papers)} papers"))
+        old = before[path].papers() if path in before else []
+        dropped = [f"'{data.get('title')}'" for data, _ in old if not on_page.intersection(match_keys(data))]
+        what = count_papers(len(papers)) + (f", dropping {', '.join(dropped)}" if dropped else "")
+        changes.append(Change(path.relative_to(root).as_posix(), "replace with", what))
         if not dry_run:
             replace_file(path, dump_papers(papers).encode())
-    return Outcome(tuple(changes), ((len(good), "written over their year files"),), tuple(skipped), dry_run)
+    return Outcome(tuple(changes), ((len(good), "in year files replaced whole"),), tuple(skipped), dry_run)
 
 
 def import_file(source: Path, root: Path, force: bool = False, dry_run: bool = False) -> Outcome:

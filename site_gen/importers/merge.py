@@ -29,6 +29,11 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 ITEM_MARKER = re.compile(r" *- +")
 
 
+def count_papers(count: int) -> str:
+    """'1 paper', '2 papers'."""
+    return f"{count} paper{'' if count == 1 else 's'}"
+
+
 @dataclass(frozen=True)
 class Incoming:
     """A paper read from an import file, in the content format; where it starts there and what errors call it."""
@@ -70,7 +75,7 @@ class Outcome:
         total = sum(count for count, _ in self.counts)
         verb = "would import" if self.dry_run else "imported"
         counts = ", ".join(f"{count} {what}" for count, what in self.counts)
-        line = f"{verb} {total} paper{'' if total == 1 else 's'}: {counts}"
+        line = f"{verb} {count_papers(total)}: {counts}"
         if self.skipped:
             line += f"; {len(self.skipped)} skipped with errors"
         return line + ("; nothing written (--dry-run)" if self.dry_run else "")
