@@ -133,27 +133,21 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    """site-gen import acl | bibtex: merge into content/papers/, never clobbering what is there."""
-    skipped: list[SiteError] = []
+    """site-gen import acl | bibtex: merge into content/papers/, never clobbering what is there; say what was done."""
     if args.format == "acl":
         from site_gen.importers.acl import import_file
 
-        changes = import_file(args.file, args.root, force=args.force, dry_run=args.dry_run)
+        outcome = import_file(args.file, args.root, force=args.force, dry_run=args.dry_run)
     else:
         from site_gen.importers.bibtex import import_file as import_bibtex
 
-        changes, skipped = import_bibtex(args.file, args.root, dry_run=args.dry_run)
-    prefix = "would " if args.dry_run else ""
-    for line in changes:
-        print(prefix + line)
-    if not changes:
-        print("nothing to change: every paper is already there")
-    for error in skipped:
+        outcome = import_bibtex(args.file, args.root, dry_run=args.dry_run)
+    for line in outcome.lines():
+        print(line)
+    for error in outcome.skipped:
         print(error, file=sys.stderr)
-    if skipped:
-        print(f"{len(skipped)} entries skipped; the others were imported", file=sys.stderr)
-        return EXIT_CONTENT
-    return EXIT_OK
+    print(outcome.summary())
+    return EXIT_CONTENT if outcome.skipped else EXIT_OK
 
 
 def run_export(args: argparse.Namespace) -> int:

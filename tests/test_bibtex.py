@@ -32,7 +32,7 @@ def empty_site(root: Path) -> Path:
 def imported(key: str) -> dict[str, Any]:
     """One entry of the real-world fixture, as paper data."""
     papers, _ = parse(REAL_WORLD.read_text(encoding="utf-8"), "real-world.bib")
-    return next(p.data for p in papers if p.key == key)
+    return next(p.data for p in papers if p.name == f"entry '{key}'")
 
 
 def model(root: Path) -> dict[str, dict[str, Any]]:
@@ -92,6 +92,97 @@ def test_latex_and_bibtex_constructs_are_decoded(key: str, field: str, expected:
     assert imported(key)[field] == expected
 
 
+def exported(file: str, key: str) -> dict[str, Any]:
+    """One entry of a real-shaped export under tests/fixtures/bibtex, as paper data."""
+    papers, errors = parse((FIXTURES / "bibtex" / file).read_text(encoding="utf-8"), file)
+    assert errors == []
+    return next(p.data for p in papers if p.name == f"entry '{key}'")
+
+
+@pytest.mark.parametrize(
+    ("file", "key", "field", "expected"),
+    [
+        (
+            "anthology.bib",
+            "kowalczyk-muller-etal-2024-question",
+            "title",
+            "“Is This a Question?”: Polar Questions and #Hashtags in Polish Social Media",
+        ),
+        (
+            "anthology.bib",
+            "dubois-etal-2023-zero",
+            "authors",
+            ["Zoë Dubois", "Marta Kowalczyk-Müller", "Łukasz Wróbel", "Piotr Żuławski", "Jiří Dvořák"],
+        ),
+        ("dblp.bib", "DBLP:conf/coling/LiZ20", "authors", ["Wei Li", "Hai Zhao"]),
+        ("dblp.bib", "DBLP:conf/emnlp/Kowalczyk-MullerL23", "authors", ["Marta Kowalczyk-Müller", "François Lefèvre"]),
+        ("dblp.bib", "DBLP:journals/tacl/SatoA23", "doi", "10.1162/TACL_A_00588"),
+        ("dblp.bib", "DBLP:journals/tacl/SatoA23", "url", "https://doi.org/10.1162/tacl_a_00588"),
+        (
+            "zotero.bib",
+            "dubois_zero-shot_2023",
+            "title",
+            "Zero-Shot Cross-Lingual Transfer: What’s in a “Language” Anyway?",
+        ),
+        ("zotero.bib", "wang_mianxiang_2023", "authors", ["王晓明", "李伟"]),
+        (
+            "zotero.bib",
+            "ivanova_transliteratsiya_2023",
+            "authors",
+            ["Ольга Иванова", "Амаль Хаддад", "Дмитрий Соколов"],
+        ),
+        ("scholar.bib", "haddad2022survey", "authors", ["Amal Haddad", "Nizar Habash", "et al."]),
+        (
+            "scholar.bib",
+            "kowalczyk2021dziekuje",
+            "title",
+            "Dziękuję! Politeness Markers: A Corpus Study of Customer Service Chats",
+        ),
+        ("biblatex.bib", "haddadDialectIDScale2024", "year", 2024),
+        ("biblatex.bib", "haddadDialectIDScale2024", "month", 8),
+        ("biblatex.bib", "haddadDialectIDScale2024", "address", "Bangkok, Thailand"),
+        (
+            "biblatex.bib",
+            "ivanovaTransliterationArabicCyrillic2023",
+            "venue",
+            "Transactions of the Association for Computational Linguistics",
+        ),
+        (
+            "biblatex.bib",
+            "satoTranslatingHonorificsKeigoaware2024",
+            "authors",
+            ["Yuki Sato", "山田太郎", "Kenji Suzuki"],
+        ),
+        ("biblatex.bib", "satoTranslatingHonorificsKeigoaware2024", "venue", "arXiv preprint arXiv:2405.01234"),
+        ("biblatex.bib", "satoNeuralMethodsJapanese2021", "venue", "The University of Tokyo"),
+    ],
+)
+def test_real_exports_are_read_as_their_tools_mean_them(file: str, key: str, field: str, expected: object) -> None:
+    assert exported(file, key)[field] == expected
+
+
+def test_an_entry_the_site_would_refuse_is_located_and_skipped(tmp_path: Path) -> None:
+    root = empty_site(tmp_path / "site")
+    bib = tmp_path / "refused.bib"
+    bib.write_text(
+        "@article{ok, title = {Fine}, author = {Doe, Jane}, journal = {J}, year = 2020}\n"
+        "  @article{spring, title = {Seasonal}, author = {Doe, Jane}, journal = {J}, year = 2021, month = {Spring}}\n"
+        "@misc{bell, title = {Ding\x07Dong}, author = {Doe, Jane}, howpublished = {Web}, year = 2022}\n",
+        encoding="utf-8",
+    )
+    result = run_cli("import", "bibtex", str(bib), "--root", str(root))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{bib}:2:3: error: entry 'spring': 'month': expected a month like August, Aug or 8, got text ('Spring')",
+        f"{bib}:3:1: error: entry 'bell': 'title': control character U+0007 is not allowed; remove it",
+    ]
+    assert result.stdout.splitlines() == [
+        "content/papers/2020.yaml: add 'Fine' (2020)",
+        "imported 1 paper: 1 added, 0 completed, 0 unchanged; 2 skipped with errors",
+    ]
+    assert sorted(model(root)) == ["ok"]
+
+
 def test_fixture_has_fifty_real_world_entries() -> None:
     papers, errors = parse(REAL_WORLD.read_text(encoding="utf-8"), "real-world.bib")
     assert len(papers) >= 50 and errors == []
@@ -109,8 +200,9 @@ def test_malformed_entries_are_located_and_the_rest_imported(tmp_path: Path) -> 
         f"{MALFORMED}:33:1: error: entry 'novenue' names no venue; add booktitle, journal or howpublished",
         f"{MALFORMED}:39:1: error: unknown @string macro 'undefinedmacro'; "
         "define it with @string{undefinedmacro = ...}",
-        "5 entries skipped; the others were imported",
     ]
+    summary = "imported 2 papers: 2 added, 0 completed, 0 unchanged; 5 skipped with errors"
+    assert result.stdout.splitlines()[-1] == summary
     assert sorted(model(root)) == ["good1", "good2"]
 
 
@@ -119,7 +211,9 @@ def test_import_twice_changes_nothing(tmp_path: Path) -> None:
     assert run_cli("import", "bibtex", str(REAL_WORLD), "--root", str(root)).returncode == 0
     files = {p: p.read_bytes() for p in (root / "content" / "papers").iterdir()}
     again = run_cli("import", "bibtex", str(REAL_WORLD), "--root", str(root))
-    assert (again.returncode, again.stdout) == (0, "nothing to change: every paper is already there\n")
+    count = len(parse(REAL_WORLD.read_text(encoding="utf-8"), "real-world.bib")[0])
+    summary = f"imported {count} papers: 0 added, 0 completed, {count} unchanged\n"
+    assert (again.returncode, again.stdout) == (0, summary)
     assert {p: p.read_bytes() for p in (root / "content" / "papers").iterdir()} == files
     assert run_cli("build", "--root", str(root)).returncode == 0
 
@@ -144,7 +238,7 @@ def test_merge_fills_only_unset_fields_and_keeps_comments_and_order(tmp_path: Pa
     dry = run_cli("import", "bibtex", str(REAL_WORLD), "--root", str(root), "--dry-run")
     assert dry.returncode == 0
     assert dry.stdout.splitlines()[0] == (
-        "would content/papers/2024.yaml: fill bibkey, month, pages, address, publisher, doi, url of "
+        "content/papers/2024.yaml: would fill bibkey, month, pages, address, publisher, doi, url of "
         "'M3-embedding: multi-linguality, multi-functionality, multi-granularity text embeddings through "
         "self-knowledge distillation'"
     )
@@ -162,6 +256,89 @@ def test_merge_fills_only_unset_fields_and_keeps_comments_and_order(tmp_path: Pa
         "M3-embedding:",
         "Findings of ACL 2024",
         True,
+    )
+
+
+BROKEN = "@article{broken,\n  title = {Missing closing brace,\n  author = {Broken, Bob},\n  year = {2019},\n"
+
+
+def test_dry_run_of_a_file_whose_only_entry_is_malformed(tmp_path: Path) -> None:
+    """Reported: this printed "nothing to change" and then "the others were imported"."""
+    root = empty_site(tmp_path / "site")
+    bib = tmp_path / "broken.bib"
+    bib.write_text(BROKEN, encoding="utf-8")
+    result = run_cli("import", "bibtex", str(bib), "--root", str(root), "--dry-run")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [
+        f"{bib}:1:1: error: malformed entry, skipped: Unexpectedly reached end of file.",
+        "1 error; nothing was written",
+    ]
+
+
+def test_dry_run_with_a_malformed_entry_and_one_already_there(tmp_path: Path) -> None:
+    root = empty_site(tmp_path / "site")
+    good = "@article{good, title = {Good}, author = {Doe, Jane}, journal = {J}, year = 2020}\n"
+    bib = tmp_path / "mixed.bib"
+    bib.write_text(good, encoding="utf-8")
+    assert run_cli("import", "bibtex", str(bib), "--root", str(root)).returncode == 0
+    bib.write_text(BROKEN + "\n" + good, encoding="utf-8")
+    result = run_cli("import", "bibtex", str(bib), "--root", str(root), "--dry-run")
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"{bib}:1:1: error: malformed entry, skipped: Unexpected block start: `@article`. "
+        "Was still looking for field-value closing `}`\n"
+    )
+    assert result.stdout == (
+        "would import 1 paper: 0 added, 0 completed, 1 unchanged; 1 skipped with errors; nothing written (--dry-run)\n"
+    )
+
+
+YEAR_2023 = (
+    "- title: First\n  authors: [Ann Lee]\n  year: 2023\n  venue: V\n"
+    "\n"
+    "- title: Second\n  authors: [Ann Lee]\n  year: 2023\n  venue: W  # as printed\n"
+)
+NEW_2023 = "@inproceedings{lee2023third, title = {Third}, author = {Lee, Ann}, booktitle = {Proc. of X}, year = 2023}"
+
+
+@pytest.mark.parametrize("gap", ["\n", ""])
+def test_new_entries_are_spaced_like_the_entries_already_there(tmp_path: Path, gap: str) -> None:
+    """Reported: new entries were appended to an existing file without the blank line its entries have."""
+    root = empty_site(tmp_path / "site")
+    (root / "content" / "papers").mkdir()
+    mine = YEAR_2023.replace("\n\n", "\n" + gap)
+    (root / "content" / "papers" / "2023.yaml").write_text(mine, encoding="utf-8")
+    bib = tmp_path / "third.bib"
+    bib.write_text(NEW_2023, encoding="utf-8")
+    result = run_cli("import", "bibtex", str(bib), "--root", str(root))
+    assert result.stdout.splitlines() == [
+        "content/papers/2023.yaml: add 'Third' (2023)",
+        "imported 1 paper: 1 added, 0 completed, 0 unchanged",
+    ]
+    assert (root / "content" / "papers" / "2023.yaml").read_text(encoding="utf-8") == mine + gap + (
+        "- id: lee2023third\n  title: Third\n  authors: [Ann Lee]\n  year: 2023\n  venue: Proc. of X\n"
+    )
+    assert run_cli("build", "--root", str(root)).returncode == 0
+
+
+def test_filled_fields_are_named_and_go_in_after_the_papers_last_line(tmp_path: Path) -> None:
+    root = empty_site(tmp_path / "site")
+    (root / "content" / "papers").mkdir()
+    mine = YEAR_2023.replace("- title: Second", "- id: lee2023second\n  title: Second") + "\n# more to come\n"
+    (root / "content" / "papers" / "2023.yaml").write_text(mine, encoding="utf-8")
+    bib = tmp_path / "second.bib"
+    bib.write_text(
+        "@inproceedings{lee2023second, title = {Second}, author = {Lee, Ann}, booktitle = {W}, year = 2023,\n"
+        "  pages = {1--9}, doi = {10.1234/second}}\n",
+        encoding="utf-8",
+    )
+    result = run_cli("import", "bibtex", str(bib), "--root", str(root))
+    assert result.stdout.splitlines() == [
+        "content/papers/2023.yaml: fill pages, doi of 'Second'",
+        "imported 1 paper: 0 added, 1 completed, 0 unchanged",
+    ]
+    assert (root / "content" / "papers" / "2023.yaml").read_text(encoding="utf-8") == mine.replace(
+        "# as printed\n", "# as printed\n  pages: 1--9\n  doi: 10.1234/second\n"
     )
 
 
@@ -243,3 +420,40 @@ def test_case_protection_braces_exactly_the_words_with_inner_capitals_or_digits(
     mixed = re.compile(r"\w[A-Z]|[A-Z].*\d|\d.*[A-Z]")
     expected = " ".join("{" + word + "}" if mixed.search(word) else word for word in title.split(" "))
     assert protect_case(title, lambda text: text) == expected
+
+
+def test_one_paper_from_several_exports_is_completed_never_overwritten(tmp_path: Path) -> None:
+    root = empty_site(tmp_path / "site")
+    page = FIXTURES / "acl" / "marta-kowalczyk.txt"
+    assert run_cli("import", "acl", str(page), "--root", str(root)).returncode == 0
+    first = model(root)
+    outputs = [
+        run_cli("import", "bibtex", str(FIXTURES / "bibtex" / name), "--root", str(root)).stdout.splitlines()
+        for name in ("anthology.bib", "dblp.bib", "zotero.bib")
+    ]
+    question = "'“Is This a Question?”: Polar Questions and #Hashtags in Polish Social Media'"
+    assert (
+        outputs[0][0] == f"content/papers/2024.yaml: fill bibkey, month, pages, address, publisher, url of {question}"
+    )
+    assert outputs[0][-1] == "imported 5 papers: 0 added, 5 completed, 0 unchanged"
+    assert outputs[1] == [  # its EMNLP paper is found by its DOI, written in capitals by DBLP
+        "content/papers/2023.yaml: add 'C-Idioms: Measuring How Well Language Models Understand Chinese "
+        "Four-Character Idioms' (2023)",
+        "content/papers/2020.yaml: add 'Null or Not? Recovering Dropped Pronouns in Chinese Dialogue' (2020)",
+        "content/papers/2023.yaml: add 'True or False: Fact Verification over Japanese Wikipedia Tables, "
+        "Revisited' (2023)",
+        "content/papers/2022.yaml: add '1:20 Scale Models of Dialogue: Small Language Models for Task-Oriented "
+        "Chat' (2022)",
+        "imported 5 papers: 4 added, 0 completed, 1 unchanged",
+    ]
+    assert outputs[2][:2] == [  # Zotero's @misc is no type for DBLP's venue 'CoRR': not filled in
+        "content/papers/2023.yaml: fill tags of 'Zero-Shot Cross-Lingual Transfer: What’s in a “Language” Anyway?'",
+        "content/papers/2023.yaml: fill month, publisher, note, tags, abstract of 'C-Idioms: Measuring How Well "
+        "Language Models Understand Chinese Four-Character Idioms'",
+    ]
+    last = model(root)
+    for paper_id, paper in first.items():
+        assert {key: last[paper_id][key] for key, value in paper.items() if value} == {
+            key: value for key, value in paper.items() if value
+        }
+    assert last["dblp-journals-corr-abs-2310-04567"]["type"] is None

@@ -21,7 +21,7 @@ from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from site_gen.errors import SiteError
-from site_gen.importers.merge import merge, read_input
+from site_gen.importers.merge import Incoming, Outcome, merge, read_input, usable
 from site_gen.markup import slugify
 from site_gen.model import ID_PATTERN, MONTHS, VENUE_FIELDS
 from site_gen.venues import default_type
@@ -34,15 +34,9 @@ _CONTEXT.add_context_category(
 )
 _DECODER = LatexNodes2Text(latex_context=_CONTEXT, math_mode="verbatim")
 MONTH_MACROS = {name[:3]: name.title() for name in MONTHS}
-
-
-@dataclass(frozen=True)
-class BibPaper:
-    """One entry as paper data (content format keys), and where it stood in the file."""
-
-    key: str
-    line: int
-    data: dict[str, Any]
+NONE_FOUND = "no BibTeX entries found: expected entries like @article{key, title = {...}, ...}"
+DBLP_NUMBER = re.compile(r"\s+\d{4}$")  # DBLP tells namesakes apart as 'Wei Wang 0001'
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
 
 
 class EntryProblem(Exception):
@@ -52,6 +46,11 @@ class EntryProblem(Exception):
 def decode(latex: str) -> str:
     """LaTeX to Unicode text: accents, symbols, dashes; case-protecting braces dropped; math kept."""
     return " ".join(_DECODER.latex_to_text(latex).replace("\xa0", " ").split())
+
+
+def verbatim(latex: str) -> str:
+    """A URL or DOI as written, but for the escapes BibTeX needs there (DBLP writes tacl\\_a\\_00588)."""
+    return re.sub(r"\\([_%#&$~])", r"\1", latex.strip())
 
 
 def _parts(expression: str) -> list[str]:
@@ -102,15 +101,17 @@ def split_names(latex: str) -> list[str]:
 
 
 def _name(latex: str) -> str:
-    """'Last, First' or 'Last, Jr, First' or 'First Last' as 'First Last'; 'others' as 'et al.'."""
+    """'Last, First', 'Last, Jr, First' or 'First Last' as 'First Last' (CJK: '山田太郎'); 'others' as 'et al.'."""
     if latex.lower() == "others":
         return "et al."
     parts = _top_level_commas(latex)
-    if len(parts) == 2:
+    if len(parts) == 2 and all(CJK.fullmatch(part) for part in parts):
+        latex = f"{parts[0]}{parts[1]}"  # Chinese, Japanese and Korean names put the family name first, unspaced
+    elif len(parts) == 2:
         latex = f"{parts[1]} {parts[0]}"
     elif len(parts) >= 3:
         latex = f"{parts[2]} {parts[0]}, {parts[1]}"
-    return decode(latex)
+    return DBLP_NUMBER.sub("", decode(latex))
 
 
 def _top_level_commas(text: str) -> list[str]:
@@ -133,7 +134,7 @@ def paper_id(key: str) -> str:
 
 def to_paper(entry: Entry, strings: dict[str, str]) -> dict[str, Any]:
     """One entry as paper data in the content format's key order."""
-    raw = {name.lower(): resolve(field.value, strings) for name, field in entry.fields_dict.items()}
+    raw = _bibtex_names({name.lower(): resolve(field.value, strings) for name, field in entry.fields_dict.items()})
     kind = entry.entry_type.lower()
     for required in ("title", "author", "year"):
         if not raw.get(required, "").strip():
@@ -156,6 +157,15 @@ def to_paper(entry: Entry, strings: dict[str, str]) -> dict[str, Any]:
     return data
 
 
+def _bibtex_names(raw: dict[str, str]) -> dict[str, str]:
+    """biblatex fields (Zotero's Better BibLaTeX, biber users) under their BibTeX names, where those are unset."""
+    aliases = {"journal": raw.get("journaltitle"), "address": raw.get("location")}
+    date = re.match(r"\s*(\d{4})(?:-(\d{2}))?", raw.get("date", ""))
+    if date:
+        aliases.update(year=date[1], month=date[2] and str(int(date[2])))
+    return {**{name: value for name, value in aliases.items() if value}, **raw}
+
+
 def _other_fields(kind: str, raw: dict[str, str]) -> dict[str, Any]:
     """Place, publisher, volume, number, note, DOI, links, keywords and abstract, when present."""
     data: dict[str, Any] = {}
@@ -163,10 +173,10 @@ def _other_fields(kind: str, raw: dict[str, str]) -> dict[str, Any]:
         if raw.get(name) and VENUE_FIELDS.get(kind) != name:
             data[name] = decode(raw[name])
     if raw.get("doi"):
-        data["doi"] = re.sub(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", "", raw["doi"].strip(), flags=re.I)
+        data["doi"] = re.sub(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", "", verbatim(raw["doi"]), flags=re.I)
     for name in ("url", "pdf"):
         if raw.get(name):
-            data[name] = raw[name].strip()
+            data[name] = verbatim(raw[name])
     if "url" not in data and _venue_field(kind, raw) is None and _arxiv_id(raw):
         data["url"] = f"https://arxiv.org/abs/{_arxiv_id(raw)}"
     if raw.get("keywords"):
@@ -204,24 +214,44 @@ def _venue(key: str, kind: str, raw: dict[str, str]) -> str:
     raise EntryProblem(f"entry '{key}' names no venue; add booktitle, journal or howpublished")
 
 
-def parse(text: str, path: str) -> tuple[list[BibPaper], list[SiteError]]:
+def parse(text: str, path: str) -> tuple[list[Incoming], list[SiteError]]:
     """Every entry that can become a paper, and a located error for each one that cannot."""
     with _quiet(logging.getLogger("bibtexparser")):  # we report broken entries ourselves, located
         library = bibtexparser.parse_string(text, parse_stack=[])  # type: ignore[attr-defined]
-    errors = [_failed(block, path) for block in library.failed_blocks]
+    where = _Locator(path, tuple(text.splitlines()))
+    errors = [where.error(block.start_line, _failure(block)) for block in library.failed_blocks]
     strings: dict[str, str] = {}
     for item in library.strings:
         try:
             strings[item.key.lower()] = resolve(_string_expression(item.raw or ""), strings)
         except EntryProblem as exc:
-            errors.append(SiteError(path, (item.start_line or 0) + 1, 1, str(exc)))
+            errors.append(where.error(item.start_line, str(exc)))
     papers = []
     for entry in library.entries:
         try:
-            papers.append(BibPaper(entry.key, (entry.start_line or 0) + 1, to_paper(entry, strings)))
+            line, col = where.start(entry.start_line)
+            papers.append(Incoming(to_paper(entry, strings), line, col, f"entry '{entry.key}'"))
         except EntryProblem as exc:
-            errors.append(SiteError(path, (entry.start_line or 0) + 1, 1, str(exc)))
+            errors.append(where.error(entry.start_line, str(exc)))
     return papers, errors
+
+
+@dataclass(frozen=True)
+class _Locator:
+    """The file's lines, to turn bibtexparser's 0-based block lines into located errors at the block's '@'."""
+
+    path: str
+    lines: tuple[str, ...]
+
+    def start(self, line: int | None) -> tuple[int, int]:
+        """The 1-based line and column of the '@' that starts the block on LINE."""
+        index = line or 0
+        text = self.lines[index] if index < len(self.lines) else ""
+        return index + 1, text.find("@") + 1 if "@" in text else 1
+
+    def error(self, line: int | None, message: str) -> SiteError:
+        """A located error for the block starting on LINE."""
+        return SiteError(self.path, *self.start(line), message)
 
 
 @contextlib.contextmanager
@@ -241,18 +271,18 @@ def _string_expression(raw: str) -> str:
     return inside.split("=", 1)[1].strip() if "=" in inside else inside
 
 
-def _failed(block: ParsingFailedBlock, path: str) -> SiteError:
-    """A block bibtexparser could not read, as a located error."""
+def _failure(block: ParsingFailedBlock) -> str:
+    """Why bibtexparser could not read a block."""
     if isinstance(block, DuplicateBlockKeyBlock):
-        message = f"duplicate key '{block.key}'; this entry is skipped (give it its own key)"
-    else:
-        reason = getattr(block.error, "abort_reason", "") or str(block.error)
-        first = (reason.strip().splitlines() or ["check its braces and commas"])[0]
-        message = f"malformed entry, skipped: {first}"
-    return SiteError(path, (block.start_line or 0) + 1, 1, message)
+        return f"duplicate key '{block.key}'; this entry is skipped (give it its own key)"
+    reason = getattr(block.error, "abort_reason", "") or str(block.error)
+    first = (reason.strip().splitlines() or ["check its braces and commas"])[0]
+    return f"malformed entry, skipped: {first}"
 
 
-def import_file(source: Path, root: Path, dry_run: bool = False) -> tuple[list[str], list[SiteError]]:
-    """Merge every good entry into content/papers/; what changed, and the entries that were skipped."""
-    papers, errors = parse(read_input(source), str(source))
-    return merge(root, [paper.data for paper in papers], dry_run), sorted(errors)
+def import_file(source: Path, root: Path, dry_run: bool = False) -> Outcome:
+    """Merge every good entry into content/papers/; what was done, and the entries skipped."""
+    shown = str(source)
+    papers, errors = parse(read_input(source), shown)
+    good, skipped = usable(root, shown, papers, errors, NONE_FOUND)
+    return merge(root, good, skipped, dry_run)

@@ -37,10 +37,11 @@ def _field(key: str, value: Any) -> str:
     return yaml.dump({key: value}, Dumper=PaperDumper, allow_unicode=True, sort_keys=False, width=width)
 
 
-def dump_paper(paper: dict[str, Any]) -> str:
-    """One paper as an item of a YAML list."""
-    lines = "".join(_field(key, value) for key, value in paper.items()).splitlines()
-    return "".join(("- " if i == 0 else "  ") + line + "\n" for i, line in enumerate(lines))
+def dump_paper(paper: dict[str, Any], marker: str = "- ") -> str:
+    """One paper as an item of a YAML list whose items start with MARKER (all spaces: keys indented that far)."""
+    indent = " " * len(marker)
+    lines = dump_mapping(paper).splitlines()
+    return "".join(((marker if i == 0 else indent) + line).rstrip() + "\n" for i, line in enumerate(lines))
 
 
 def dump_papers(papers: list[dict[str, Any]]) -> str:
