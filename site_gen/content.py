@@ -332,7 +332,7 @@ def _yaml_error(rel: str, text: str) -> SiteError:
 
 
 # Characters no text may hold (contract section 5): C0 but tab and line feed, DEL, C1.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def control_message(character: str) -> str:
@@ -347,7 +347,7 @@ def control_errors(source: Source, keys: KeyPath, value: Any, seen: set[int] | N
     otherwise be walked billions of times.
     """
     if isinstance(value, str):
-        found = _CONTROL.search(value)
+        found = CONTROL.search(value)
         named = [key for key in keys if isinstance(key, str) and key.isprintable()]
         where = f"'{named[-1]}': " if named else ""
         return [source.error(keys, where + control_message(found.group()))] if found else []
@@ -358,7 +358,7 @@ def control_errors(source: Source, keys: KeyPath, value: Any, seen: set[int] | N
     errors: list[SiteError] = []
     if isinstance(value, dict):
         for key, item in value.items():
-            found = _CONTROL.search(key) if isinstance(key, str) else None
+            found = CONTROL.search(key) if isinstance(key, str) else None
             if found:
                 errors.append(source.error((*keys, key), control_message(found.group()), at_key=True))
             errors += control_errors(source, (*keys, key), item, seen)
@@ -370,7 +370,7 @@ def control_errors(source: Source, keys: KeyPath, value: Any, seen: set[int] | N
 
 def text_control_errors(rel: str, text: str) -> list[SiteError]:
     """A located error for the first control character in a text file, if it has one."""
-    found = _CONTROL.search(text)
+    found = CONTROL.search(text)
     if found is None:
         return []
     at = found.start()

@@ -174,7 +174,7 @@ def test_an_entry_the_site_would_refuse_is_located_and_skipped(tmp_path: Path) -
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         f"{bib}:2:3: error: entry 'spring': 'month': expected a month like August, Aug or 8, got text ('Spring')",
-        f"{bib}:3:1: error: entry 'bell': 'title': control character U+0007 is not allowed; remove it",
+        f"{bib}:3:1: error: entry 'bell': 'title': control character U+0007 is not allowed in text; remove it",
     ]
     assert result.stdout.splitlines() == [
         "content/papers/2020.yaml: add 'Fine' (2020)",

@@ -15,17 +15,17 @@ from typing import Any, cast
 
 import yaml
 
-from site_gen.content import YamlLoader, file_entries, parse_yaml, read_text, static_files
+from site_gen import yamlfile
+from site_gen.content import CONTROL, control_message, file_entries, read_text, static_files
 from site_gen.derive import derived_id
 from site_gen.errors import SiteError, SiteErrors
 from site_gen.importers.yaml_out import dump_mapping, dump_paper, dump_papers
 from site_gen.markup import fold
-from site_gen.model import PAPER_REQUIRED, Check, Invalid, Links, Paper, authors, doi, paper_spec, text, year
+from site_gen.model import Paper
+from site_gen.validate import PAPER_REQUIRED, Check, Invalid, Links, authors, doi, paper_spec, text, year
 from site_gen.write import replace_file
 
 YEAR_FILE = re.compile(r"^\d{4}\.ya?ml$")
-# What the contract forbids in any text: U+0000-U+001F but tab and line feed, and U+007F-U+009F.
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 ITEM_MARKER = re.compile(r" *- +")
 
 
@@ -192,7 +192,7 @@ def refusal(paper: dict[str, Any], spec: dict[str, Check]) -> str | None:
         texts = [item for item in (value if isinstance(value, list) else [value]) if isinstance(item, str)]
         bad = next((found.group() for item in texts if (found := CONTROL.search(item))), None)
         if bad is not None:
-            return f"'{key}': control character U+{ord(bad):04X} is not allowed; remove it"
+            return f"'{key}': {control_message(bad)}"
         try:
             spec[key](value)
         except Invalid as exc:
@@ -216,11 +216,16 @@ def load_files(root: Path) -> list[PaperFile]:
         if path.suffix not in (".yaml", ".yml") or entry.is_symlink():
             continue
         rel = path.relative_to(root).as_posix()
-        source, found = parse_yaml(path, rel)
-        contents, _ = read_text(path, rel)  # parse_yaml read it as this very text, line breaks kept
+        contents, found = read_text(path, rel)
         errors += found
-        if source is not None and contents is not None:
-            files.append(PaperFile(path, rel, contents, source.data, yaml.compose(contents, Loader=YamlLoader)))
+        if contents is None:
+            continue
+        try:
+            data = yamlfile.read(contents)
+        except (yaml.YAMLError, RecursionError) as exc:
+            errors.append(yamlfile.error(rel, contents, exc))
+            continue
+        files.append(PaperFile(path, rel, contents, data, yaml.compose(contents, Loader=yamlfile.YamlLoader)))
     if errors:
         raise SiteErrors(errors)
     return files
