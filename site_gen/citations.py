@@ -105,8 +105,6 @@ CSL_TYPES = {
 @lru_cache(maxsize=65536)
 def bibtex_name(name: str, escape: Callable[[str], str]) -> str:
     """A name as BibTeX reads it back: 'Last, First', 'Last, Jr., First', {Corporate Names}, others."""
-    if name == "et al.":
-        return "others"
     if CORPORATE.search(name) or len(name.split()) > 4:
         return "{" + escape(name) + "}"
     core, _, suffix = name.partition(", ")
@@ -158,9 +156,10 @@ def _fields(entry: Entry, kind: str, escape: Callable[[str], str]) -> list[tuple
     }
     text_fields[VENUE_FIELDS[kind]] = paper.venue  # book: publisher, unpublished: note
     links = dict(paper.links)
+    others = ["others"] if paper.et_al else []
     return [
         ("title", "{" + protect_case(paper.title, escape) + "}"),
-        ("author", "{" + " and ".join(bibtex_name(name, escape) for name in paper.authors) + "}"),
+        ("author", "{" + " and ".join([*(bibtex_name(name, escape) for name in paper.authors), *others]) + "}"),
         *((name, "{" + escape(value) + "}") for name, value in text_fields.items() if value),
         ("month", MONTHS[paper.month - 1][:3] if paper.month else None),
         ("year", "{" + str(paper.year) + "}"),
@@ -211,15 +210,16 @@ def plain_citation(entry: Entry) -> str:
     """An ACL-style reference: Authors. Year. Title. In Venue, pages P, Address."""
     paper = entry.paper
     names = list(paper.authors)
-    authors = (
-        names[0]
-        if len(names) == 1
-        else (f"{names[0]} and {names[1]}" if len(names) == 2 else ", ".join(names[:-1]) + ", and " + names[-1])
-    )
+    if paper.et_al:
+        authors = f"{names[0]} et al" if len(names) == 1 else ", ".join(names) + ", et al"
+    elif len(names) < 3:
+        authors = " and ".join(names)
+    else:
+        authors = ", ".join(names[:-1]) + ", and " + names[-1]
     where = f"In {paper.venue}" if in_proceedings(entry) else paper.venue
     details = [where]
     if paper.pages:
         details.append(f"pages {paper.pages.replace('--', '–')}")
     if paper.address:
         details.append(paper.address)
-    return f"{authors}. {paper.year}. {paper.title.rstrip('.')}. {', '.join(details)}."
+    return f"{authors.rstrip('.')}. {paper.year}. {paper.title.rstrip('.')}. {', '.join(details)}."

@@ -159,6 +159,7 @@ class Paper:
     selected: bool = False
     tags: tuple[str, ...] = ()
     bibtex: str | None = None
+    et_al: bool = False  # the list ended with "et al." (or "others"): more authors, never a person
     _hash: int | None = hash_slot()
 
     __hash__ = hash_once

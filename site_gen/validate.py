@@ -81,11 +81,17 @@ def text_list(value: Any) -> tuple[str, ...]:
     return tuple(items)
 
 
+ET_AL = frozenset({"et al.", "et al", "others", "and others"})  # "more authors", written at a list's end
+
+
 def authors(value: Any) -> tuple[str, ...]:
-    """At least one author."""
+    """At least one author, perhaps followed by 'et al.' (which is kept: the paper takes it off, see validate_paper)."""
     names = text_list(value)
-    if not names:
-        raise Invalid("needs at least one author, like [Jane Doe]")
+    marks = [i for i, name in enumerate(names) if name.casefold() in ET_AL]
+    if marks and marks != [len(names) - 1]:
+        raise Invalid(f"{names[marks[0]]!r} may only end the list, meaning more authors; put it last")
+    if len(names) == len(marks):
+        raise Invalid("needs at least one author, like [Jane Doe]" + (" before 'et al.'" if marks else ""))
     return names
 
 
@@ -418,6 +424,8 @@ def validate_paper(
     if errors:
         return None, errors
     values["given_id"] = values.pop("id", None)
+    if values["authors"][-1].casefold() in ET_AL:
+        values["authors"], values["et_al"] = values["authors"][:-1], True
     values["links"] = tuple((name, values.pop(name)) for name in PAPER_LINKS if name in values)
     values["tags"] = values.get("tags", ())
     return Paper(origin=Origin(source.where, keys), **values), []

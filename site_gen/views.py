@@ -40,6 +40,7 @@ class PaperView:
     year: int
     month: int | None
     authors: tuple[Author, ...]
+    et_al: bool
     authors_html: Markup
     venue: str
     venue_name: str
@@ -94,7 +95,8 @@ def paper_view(entry: Entry, site: Site, mine: frozenset[str], render: Callable[
         year=paper.year,
         month=paper.month,
         authors=authors,
-        authors_html=authors_html(authors),
+        et_al=paper.et_al,
+        authors_html=authors_html(authors, paper.et_al),
         venue=paper.venue,
         venue_name=entry.venue.name,
         venue_label=entry.venue.label,
@@ -115,11 +117,10 @@ def paper_view(entry: Entry, site: Site, mine: frozenset[str], render: Callable[
     )
 
 
-def authors_html(authors: tuple[Author, ...]) -> Markup:
+def authors_html(authors: tuple[Author, ...], et_al: bool = False) -> Markup:
     """The author list, the owner's name in <strong class="me">."""
-    return Markup(
-        ", ".join(f'<strong class="me">{escape(a.name)}</strong>' if a.owner else escape(a.name) for a in authors)
-    )
+    names = [f'<strong class="me">{escape(a.name)}</strong>' if a.owner else str(escape(a.name)) for a in authors]
+    return Markup(", ".join([*names, "et al."] if et_al else names))
 
 
 def plain_text(html_text: str) -> str:

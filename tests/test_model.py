@@ -182,3 +182,33 @@ def test_an_unrelated_value_does_not_change_how_another_reads(tmp_path: Path) ->
         == beside
         == ["content/papers/p.yaml:3:7: error: 'year': expected a whole number like 2024, got text ('_2024')"]
     )
+
+
+@pytest.mark.parametrize(
+    ("authors", "expected"),
+    [
+        ("[Zoë Müller, et al.]", ["Zoë Müller"]),
+        ("[Zoë Müller, Wei Chen, others]", ["Zoë Müller", "Wei Chen"]),
+        ("[Zoë Müller, Et Al]", ["Zoë Müller"]),
+    ],
+)
+def test_an_author_list_may_end_with_et_al_meaning_more_authors(
+    tmp_path: Path, authors: str, expected: list[str]
+) -> None:
+    root = write_site(tmp_path, f"title: T\nauthors: {authors}\nyear: 2023\nvenue: V\n")
+    content, errors = validate(load(root)[0])
+    assert errors == [] and content is not None
+    paper = content.papers[0]
+    assert list(paper.authors) == expected and paper.et_al
+
+
+@pytest.mark.parametrize(
+    ("authors", "message"),
+    [
+        ("[et al.]", "'authors': needs at least one author, like [Jane Doe] before 'et al.'"),
+        ("[A, others, B]", "'authors': 'others' may only end the list, meaning more authors; put it last"),
+    ],
+)
+def test_et_al_alone_or_inside_a_list_is_an_error(tmp_path: Path, authors: str, message: str) -> None:
+    root = write_site(tmp_path, f"title: T\nauthors: {authors}\nyear: 2023\nvenue: V\n")
+    assert messages(root) == [f"content/papers/p.yaml:2:10: error: {message}"]
