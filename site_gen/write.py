@@ -77,9 +77,9 @@ def write_file(path: str, data: Data) -> None:
         os.close(descriptor)
 
 
-# Pieces handed to the system in one writev call (at most IOV_MAX, 1024 on Linux; fewer, to write a
-# stream as it comes rather than gather a thousand pieces of it first).
-_MOST_PIECES = min(os.sysconf("SC_IOV_MAX"), 64)
+# Pieces handed to the system in one writev call (fewer than IOV_MAX, at least 16 on any POSIX system, to
+# write a stream as it comes rather than gather a thousand pieces of it first).
+_MOST_PIECES = 16
 
 
 def _batches(data: Data) -> Iterator[list[bytes]]:
@@ -104,7 +104,7 @@ def whole(data: Data) -> bytes:
 
 def _write_pieces(descriptor: int, pieces: list[bytes]) -> None:
     """Write PIECES in order; a short write (a full disk, a signal) goes on from where it stopped."""
-    written = os.writev(descriptor, pieces)
+    written = os.writev(descriptor, pieces) if hasattr(os, "writev") else 0  # Windows has no writev
     if written == sum(map(len, pieces)):
         return
     for piece in pieces:
@@ -149,7 +149,7 @@ def _exchange(first: Path, second: Path) -> bool:
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # not Linux (Windows cannot even name the C library so)
         return False
     result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
     return bool(result == 0)
