@@ -74,7 +74,11 @@ class Preview:
             print(f"{cause}: nothing in the site changed ({seconds:.3f} s)", file=sys.stderr)
             return []
         self.generation += 1
-        written = f"{report.written} file{'' if report.written == 1 else 's'} written"
+        written = (
+            f"{report.written} file{'' if report.written == 1 else 's'} written"
+            if report.written
+            else ("the site is as it was before the errors")
+        )
         print(f"{cause}: rebuilt {report.papers} papers in {seconds:.3f} s, {written}", file=sys.stderr)
         return _reloads(report.changed, recovered)
 
