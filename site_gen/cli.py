@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import shutil
 import sys
 from collections.abc import Sequence
@@ -12,7 +13,7 @@ from typing import Any
 
 from site_gen import __version__
 from site_gen.build import build, check
-from site_gen.content import MAX_FILE_MB
+from site_gen.content import CONTROL, MAX_FILE_MB
 from site_gen.errors import SiteError, SiteErrors
 from site_gen.validate import Invalid, base_url
 
@@ -34,6 +35,16 @@ def _jobs(value: str) -> int:
     return int(value)
 
 
+def _name(value: str) -> str:
+    """argparse type for --name: one line of text."""
+    name = " ".join(value.split())
+    if not name or CONTROL.search(name):
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: give your name as your papers spell it, like --name 'Ada Lovelace'"
+        )
+    return name
+
+
 def _root(value: str) -> Path:
     """argparse type for --root: an existing folder."""
     path = Path(value)
@@ -43,6 +54,7 @@ def _root(value: str) -> Path:
 
 
 SUMMARIES = {
+    "init": "start a site of your own: content/site.yaml for your name, and your papers",
     "build": "build the site into _site/ once",
     "serve": "build, preview with live reload, and rebuild on every save",
     "check": "check the content without writing a site",
@@ -93,18 +105,51 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="site-gen",
         description="site-gen builds a publication website from the YAML files under content/.",
-        epilog=f"examples:\n\n  {program()} build\n  {program()} serve --open\n\n"
+        epilog=f'examples:\n\n  {program()} init --name "Ada Lovelace" --from my.bib\n  {program()} serve\n\n'
         f"'site-gen COMMAND --help' says more about a command.\n\n{DOCS}",
         formatter_class=HelpFormatter,
     )
     top.add_argument("--version", action="version", version=f"site-gen {__version__}")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND", title="commands")
+    _init_command(commands)
     _build_command(commands)
     _serve_command(commands)
     _check_command(commands)
     _import_command(commands)
     _export_command(commands)
     return top
+
+
+def _init_command(commands: Any) -> None:
+    """site-gen init."""
+    init = _command(
+        commands,
+        "init",
+        SUMMARIES["init"],
+        "Start a site of your own: write content/site.yaml for NAME and, with --from, your papers into "
+        "content/papers/ (a file per year). When content/ already holds papers, init changes nothing unless "
+        "given --replace, which keeps the old content/ as content.old/ (content.old-2/, content.old-3/, ... "
+        "when that is taken): nothing is lost.",
+        'init --name "Ada Lovelace" --from my.bib --replace',
+    )
+    _add_root(init)
+    init.add_argument(
+        "--name",
+        required=True,
+        type=_name,
+        help="your name as your papers spell it; it is highlighted in every author list (required)",
+    )
+    init.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        metavar="FILE",
+        help="a BibTeX file (.bib) or an ACL Anthology author page saved as text, whose papers to import "
+        "(default: none, start without papers)",
+    )
+    init.add_argument(
+        "--replace", action="store_true", help="start over even if content/ holds papers; it is kept as content.old/"
+    )
 
 
 def _build_command(commands: Any) -> None:
@@ -261,7 +306,17 @@ def run_build(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     built = build(root, out, args.base_url, args.max_file_mb, args.jobs)
     print(f"built {built.papers} papers, {built.pages} pages, {built.files} files into {out} in {built.seconds:.2f} s")
+    if not built.papers:
+        print(no_papers_hint())
     return EXIT_OK
+
+
+def no_papers_hint() -> str:
+    """What a site without papers is told: how to add one."""
+    return (
+        f"no papers yet: add one to content/papers/ (docs/content-format.md shows how), or import yours with "
+        f"{program()} import bibtex FILE"
+    )
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -276,6 +331,8 @@ def run_check(args: argparse.Namespace) -> int:
         if broken:
             return EXIT_CONTENT
     print(f"ok: {len(ready.catalog.entries)} papers, no errors")
+    if not ready.catalog.entries:
+        print(no_papers_hint())
     return EXIT_OK
 
 
@@ -284,6 +341,30 @@ def run_serve(args: argparse.Namespace) -> int:
     from site_gen.serve import serve
 
     return serve(args.root, args.host, args.port, open_browser=args.open, max_file_mb=args.max_file_mb)
+
+
+def run_init(args: argparse.Namespace) -> int:
+    """site-gen init: what was done and what to do next; a refusal says why and how to go on."""
+    from site_gen.start import Refused, start
+
+    try:
+        started = start(args.root, args.name, args.source, replace=args.replace)
+    except Refused as refused:
+        first, *rest = refused.lines(program())
+        print(f"site-gen: error: {first}", *rest, sep="\n", file=sys.stderr)
+        return EXIT_CONTENT
+    for error in started.skipped:
+        print(error, file=sys.stderr)
+    print(*started.lines(), *started.next_steps(_preview(args.root), program()), sep="\n")
+    return EXIT_CONTENT if started.skipped else EXIT_OK
+
+
+def _preview(root: Path) -> str:
+    """The command that previews ROOT: make site in a copy of this repository, else site-gen serve."""
+    makefile = root / "Makefile"
+    if makefile.is_file() and "site-gen serve" in makefile.read_text(encoding="utf-8", errors="replace"):
+        return "make site" if root == Path.cwd() else f"make -C {shlex.quote(str(root))} site"
+    return f"{program()} serve" + ("" if root == Path.cwd() else f" --root {shlex.quote(str(root))}")
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -318,6 +399,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
+    "init": run_init,
     "build": run_build,
     "check": run_check,
     "serve": run_serve,

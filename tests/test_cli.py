@@ -82,6 +82,7 @@ SHORT_USAGE = """\
 usage: site-gen COMMAND [OPTIONS]
 
 commands:
+  init     start a site of your own: content/site.yaml for your name, and your papers
   build    build the site into _site/ once
   serve    build, preview with live reload, and rebuild on every save
   check    check the content without writing a site
@@ -133,6 +134,37 @@ def test_every_help_says_what_each_option_means_with_its_default_and_an_example(
         assert parser().parse_args(args).command == args[0]
 
 
+def test_init_help_in_full() -> None:
+    result = run_cli("init", "--help", env={"COLUMNS": "100"})
+    assert (
+        result.stdout
+        == """\
+usage: site-gen init [-h] [--root DIR] --name NAME [--from FILE] [--replace]
+
+Start a site of your own: write content/site.yaml for NAME and, with --from, your papers into
+content/papers/ (a file per year). When content/ already holds papers, init changes nothing unless
+given --replace, which keeps the old content/ as content.old/ (content.old-2/, content.old-3/, ...
+when that is taken): nothing is lost.
+
+options:
+  -h, --help   show this help message and exit
+  --root DIR   the site's folder: it holds content/, and optionally templates/ and static/ to
+               override the generator's own (default: the current folder)
+  --name NAME  your name as your papers spell it; it is highlighted in every author list
+               (required)
+  --from FILE  a BibTeX file (.bib) or an ACL Anthology author page saved as text, whose papers to
+               import (default: none, start without papers)
+  --replace    start over even if content/ holds papers; it is kept as content.old/
+
+example:
+
+  site-gen init --name "Ada Lovelace" --from my.bib --replace
+
+docs/content-format.md describes the content: every key of content/site.yaml and of a paper.
+"""
+    )
+
+
 def test_commands_suggested_to_the_user_are_spelled_as_they_ran_site_gen(tmp_path: Path) -> None:
     script = tmp_path / ".venv" / "bin" / "site-gen"
     script.parent.mkdir(parents=True)
@@ -142,6 +174,10 @@ def test_commands_suggested_to_the_user_are_spelled_as_they_ran_site_gen(tmp_pat
         encoding="utf-8",
     )
     script.chmod(0o755)
+    typed = subprocess.run(
+        [".venv/bin/site-gen", "init", "--name", "Ada Lovelace"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert typed.stdout.splitlines()[-1].startswith("  3. add your papers: .venv/bin/site-gen import bibtex FILE")
     assert (
         "  .venv/bin/site-gen build --base-url"
         in subprocess.run(
