@@ -131,7 +131,6 @@ class _Failure:
     began, which is where the mistake is for an unclosed quote or bracket and a line read as a key without ':'.
     """
 
-    text: str
     lines: tuple[str, ...]
     context: str
     problem: str
@@ -176,7 +175,6 @@ def _spaces(count: int) -> str:
 def _syntax_error(rel: str, text: str, exc: yaml.MarkedYAMLError) -> SiteError:
     """A YAML syntax error in our format, at the line where the mistake is, saying how to fix it."""
     failure = _Failure(
-        text,
         tuple(_LINE_BREAK.split(text)),
         exc.context or "",
         exc.problem or "",
@@ -303,7 +301,7 @@ def _after_value(failure: _Failure) -> Place | None:
     """Something after a quoted value or a closed [...] list on its line, or a quote that closes lines later."""
     if not failure.problem.startswith(_INDENTATION) or failure.at is None or failure.starts_line(failure.at):
         return None
-    token = _token_before(failure.text, failure.at)
+    token = _token_before("\n".join(failure.lines[: failure.at[0] + 1]), failure.at)
     if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'"):
         quote = token.style
         opened = token.start_mark.line

@@ -7,8 +7,12 @@ first; a misindented line at the second. One invalid site per kind is under test
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from site_gen import yamlfile
 
@@ -118,3 +122,14 @@ def test_syntax_error_points_at_the_mistake(case: str) -> None:
 
 def test_line_numbers_count_line_breaks_as_yaml_does() -> None:
     assert message("- title: X\r\n  authors: [A]\r\n   year: 2020\r\n").startswith("3:4: invalid YAML: this line is")
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None)
+@given(st.text(alphabet=" \t\n-:#'\"[]{},|>&*!%@`?ab1é", max_size=80))
+def test_any_text_yaml_refuses_gets_a_message_inside_the_file(text: str) -> None:
+    try:
+        yamlfile.read(text)
+    except (yaml.YAMLError, RecursionError) as exc:
+        found = yamlfile.error("x.yaml", text, exc)
+        assert found.message.startswith("invalid YAML: ")
+        assert 1 <= found.line <= text.count("\n") + 2 and found.col >= 1
