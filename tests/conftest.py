@@ -27,8 +27,10 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `python -m site_gen ARGS` as a user would, capturing its output."""
-    full_env = {**os.environ, **(env or {})}
+    """Run `python -m site_gen ARGS` as a user would, capturing its output: this checkout's code, wherever CWD is
+    (the project is installed into .venv as a copy, which may be older than the code being tested)."""
+    path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    full_env = {**os.environ, "PYTHONPATH": path, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "site_gen", *args],
         capture_output=True,
