@@ -1,5 +1,5 @@
 # site-gen: `make site` to preview, `make test` to check everything. Nothing needs to be installed
-# first beyond Python 3.11+, make and apt (the browser tests use Debian's Chromium, the citation tests its pandoc).
+# first beyond Python 3.11+, make and apt (the browser tests use Debian's Chromium).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
