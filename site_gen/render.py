@@ -147,14 +147,14 @@ class Renderer:
         makes it where needed: its page and the export are made by different processes)."""
         parts = self.memory.parts.made(entry, Parts) if self.memory.lasting else Parts()
         if parts.bibtex is None:
-            parts.bibtex = citations.bibtex_pair(entry)
+            parts.bibtex = citations.bibtex_pair(entry, render=self.markdown)
         return parts.bibtex
 
     def csl(self, entry: Entry) -> str:
         """One paper as a line of CSL-JSON (kept for rebuilds only: a one-off build needs it once)."""
         parts = self.memory.parts.made(entry, Parts) if self.memory.lasting else Parts()
         if parts.csl is None:
-            parts.csl = citations.csl_json(entry)
+            parts.csl = citations.csl_json(entry, self.markdown)
         return parts.csl
 
     def exported(self, kind: str, group: YearGroup) -> bytes:

@@ -9,10 +9,12 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
+from site_gen import tex
 from site_gen.content import Inputs, KeyPath, Source, TextFile
 from site_gen.errors import SiteError
 from site_gen.memo import Table
 from site_gen.model import (
+    ARXIV_ID,
     BIBTEX_TYPES,
     ID_PATTERN,
     MAX_ID_LENGTH,
@@ -28,6 +30,7 @@ from site_gen.model import (
     Paper,
     ProfileLink,
     Site,
+    venue_arxiv_id,
 )
 from site_gen.venues import VenueRule, compile_rule
 
@@ -66,6 +69,16 @@ def text(value: Any) -> str:
     if not value.strip():
         raise Invalid("must not be empty")
     return value.strip()
+
+
+def title(value: Any) -> str:
+    """Text whose braces pair up (they keep capitals in BibTeX), in the form that compares alike (tex.canonical)."""
+    found = text(value)
+    try:
+        tex.display(found)  # every group, however deep
+    except tex.Unbalanced as exc:
+        raise Invalid(str(exc)) from None
+    return tex.canonical(found)
 
 
 def text_list(value: Any) -> tuple[str, ...]:
@@ -123,10 +136,15 @@ def month(value: Any) -> int:
 
 
 def pages(value: Any) -> str:
-    """Page numbers like 2318--2335 (a number alone is fine)."""
+    """Page numbers like 2318--2335, a volume or an issue (a number alone is fine)."""
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     return text(value)
+
+
+def eprint(value: Any) -> str:
+    """An e-print identifier, like 2101.00001 (an 'arXiv:' before it is dropped)."""
+    return re.sub(r"^arxiv:\s*", "", text(value), flags=re.I)
 
 
 def doi(value: Any) -> str:
@@ -387,7 +405,7 @@ def paper_spec(links: Links) -> dict[str, Check]:
     """Every key a paper may have, with its check."""
     spec: dict[str, Check] = {
         "id": paper_id,
-        "title": text,
+        "title": title,
         "authors": authors,
         "year": year,
         "venue": text,
@@ -404,6 +422,9 @@ def paper_spec(links: Links) -> dict[str, Check]:
         "publisher": text,
         "volume": pages,
         "number": pages,
+        "eprint": eprint,
+        "archivePrefix": text,
+        "primaryClass": text,
         "award": text,
         "selected": boolean,
         "tags": text_list,
@@ -423,12 +444,36 @@ def validate_paper(
     values, errors = check_mapping(source, keys, data, spec, PAPER_REQUIRED, "paper")
     if errors:
         return None, errors
+    problem = arxiv_fields(values)
+    if problem is not None:
+        return None, [source.error((*keys, "eprint"), f"'eprint': {problem}")]
     values["given_id"] = values.pop("id", None)
     if values["authors"][-1].casefold() in ET_AL:
         values["authors"], values["et_al"] = values["authors"][:-1], True
     values["links"] = tuple((name, values.pop(name)) for name in PAPER_LINKS if name in values)
     values["tags"] = values.get("tags", ())
     return Paper(origin=Origin(source.where, keys), **values), []
+
+
+BIBTEX_SPELLINGS = {"archivePrefix": "archive_prefix", "primaryClass": "primary_class"}
+
+
+def arxiv_fields(values: dict[str, Any]) -> str | None:
+    """Take BibTeX's spellings of the e-print keys, and the arXiv identifier an arXiv venue line names
+    when no e-print is given; what is wrong with an arXiv e-print, or None."""
+    for key, name in BIBTEX_SPELLINGS.items():
+        if key in values:
+            values[name] = values.pop(key)
+    arxiv = values.get("archive_prefix", "arXiv").casefold() == "arxiv"
+    named = venue_arxiv_id(values["venue"])
+    if "eprint" not in values and arxiv and named is not None:
+        values.update(eprint=named, archive_prefix="arXiv")
+    if arxiv and "eprint" in values and not re.fullmatch(ARXIV_ID, values["eprint"]):
+        return (
+            f"expected an arXiv identifier like 2101.00001 or hep-th/9901001, got {values['eprint'][:40]!r}; "
+            "for another archive, name it with archivePrefix"
+        )
+    return None
 
 
 PaperMemo = Table[tuple[str, int, str], Paper]

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup, escape
 
-from site_gen import citations
+from site_gen import citations, tex
 from site_gen.derive import Entry
 from site_gen.markup import fold, markdown
-from site_gen.model import Link, Owner, Site
+from site_gen.model import MONTHS, Link, Owner, Site
 
 LINK_LABELS = {"url": "Web", "code": "Code", "slides": "Slides", "video": "Video", "poster": "Poster", "data": "Data"}
 DESCRIPTION_CHARS = 300
-_TAG = re.compile(r"<[^>]+>")
 # Made once: json.dumps with any option makes a new encoder per call, half the cost of a paper's JSON-LD.
 _COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
@@ -36,9 +33,10 @@ class PaperView:
     """One placed paper as templates use it (attributes, not dict keys: Jinja looks them up faster)."""
 
     id: str
-    title: str
+    title: str  # as shown: without the braces that keep capitals in BibTeX
     year: int
     month: int | None
+    published: str  # 'August 2024', or '2024'
     authors: tuple[Author, ...]
     et_al: bool
     authors_html: Markup
@@ -48,6 +46,7 @@ class PaperView:
     venue_slug: str
     journal: bool
     pdf: Link | None
+    arxiv: str | None  # its arXiv page
     links: tuple[tuple[str, Link], ...]
     doi: str | None
     pages: str | None
@@ -66,7 +65,7 @@ class PaperView:
         """The abstract as one line of plain text ("" without one); made on first use, as list entries never use it."""
         found = self._summary
         if found is None:
-            found = plain_text(self.abstract) if self.abstract else ""
+            found = citations.plain_text(self.abstract) if self.abstract else ""
             object.__setattr__(self, "_summary", found)
         return found
 
@@ -85,15 +84,18 @@ def paper_view(entry: Entry, site: Site, mine: frozenset[str], render: Callable[
     """The view of one placed paper (its Markdown rendered by RENDER)."""
     paper = entry.paper
     abstract = Markup(render(paper.abstract)) if paper.abstract else None
-    links = tuple((LINK_LABELS[name], link) for name, link in paper.links)
+    arxiv_id = citations.arxiv_id(paper)
+    arxiv = citations.arxiv_url(arxiv_id) if arxiv_id else None
+    links = tuple((LINK_LABELS[name], link) for name, link in paper.links if link.url != arxiv)  # no twin links
     if paper.doi:
         links += (("DOI", Link("https://doi.org/" + paper.doi)),)
     authors = tuple(Author(name, fold(name) in mine) for name in paper.authors)
     return PaperView(
         id=entry.id,
-        title=paper.title,
+        title=tex.display(paper.title),
         year=paper.year,
         month=paper.month,
+        published=f"{MONTHS[paper.month - 1].title()} {paper.year}" if paper.month else str(paper.year),
         authors=authors,
         et_al=paper.et_al,
         authors_html=authors_html(authors, paper.et_al),
@@ -103,6 +105,7 @@ def paper_view(entry: Entry, site: Site, mine: frozenset[str], render: Callable[
         venue_slug=entry.venue.slug,
         journal=not citations.in_proceedings(entry),
         pdf=paper.pdf,
+        arxiv=arxiv,
         links=links,
         doi=paper.doi,
         pages=paper.pages,
@@ -121,11 +124,6 @@ def authors_html(authors: tuple[Author, ...], et_al: bool = False) -> Markup:
     """The author list, the owner's name in <strong class="me">."""
     names = [f'<strong class="me">{escape(a.name)}</strong>' if a.owner else str(escape(a.name)) for a in authors]
     return Markup(", ".join([*names, "et al."] if et_al else names))
-
-
-def plain_text(html_text: str) -> str:
-    """Rendered HTML reduced to one line of text (meta descriptions, feed summaries)."""
-    return " ".join(html.unescape(_TAG.sub(" ", html_text)).split())
 
 
 def shorten(text: str, limit: int) -> str:
@@ -159,6 +157,9 @@ def highwire(view: PaperView, entry: Entry, base_url: str) -> list[tuple[str, st
         tags += [("citation_firstpage", pages[0]), ("citation_lastpage", pages[1])]
     if view.doi:
         tags.append(("citation_doi", view.doi))
+    arxiv = citations.arxiv_id(entry.paper)
+    if arxiv:
+        tags.append(("citation_arxiv_id", arxiv))
     return tags
 
 
@@ -170,7 +171,7 @@ def json_ld(view: PaperView, entry: Entry) -> dict[str, Any]:
         "headline": view.title,
         "name": view.title,
         "url": view.url,
-        "author": [{"@type": "Person", "name": name} for name in entry.paper.authors],
+        "author": [{"@type": _agent(name), "name": name} for name in entry.paper.authors],
         "datePublished": view.date,
         "isPartOf": {"@type": "Periodical" if view.journal else "CreativeWork", "name": view.venue},
     }
@@ -179,6 +180,11 @@ def json_ld(view: PaperView, entry: Entry) -> dict[str, Any]:
     if view.doi:
         data["sameAs"] = "https://doi.org/" + view.doi
     return data
+
+
+def _agent(name: str) -> str:
+    """A name's schema.org type: an Organization for an organisation's name (citations.CORPORATE), else a Person."""
+    return "Organization" if citations.CORPORATE.search(name) else "Person"
 
 
 def meta_tags(pairs: list[tuple[str, str]]) -> Markup:

@@ -309,8 +309,9 @@ def test_alias_bomb_fails_fast_with_located_errors(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert (
         result.stderr.splitlines()[0] == "content/papers/bomb.yaml:1:1: error: unknown key 'a'; known keys: "
-        "abstract, address, authors, award, bibkey, bibtex, code, data, doi, id, month, note, number, pages, pdf, "
-        "poster, publisher, selected, slides, tags, title, type, url, venue, venue_short, video, volume, year"
+        "abstract, address, archivePrefix, authors, award, bibkey, bibtex, code, data, doi, eprint, id, month, note, "
+        "number, pages, pdf, poster, primaryClass, publisher, selected, slides, tags, title, type, url, venue, "
+        "venue_short, video, volume, year"
     )
 
 

@@ -57,9 +57,9 @@ def test_error_positions_point_at_the_value(tmp_path: Path) -> None:
 def test_unknown_key_far_from_any_known_key_lists_them(tmp_path: Path) -> None:
     root = write_site(tmp_path, PAPER + "zzz: 1\n")
     assert messages(root) == [
-        "content/papers/p.yaml:5:1: error: unknown key 'zzz'; known keys: abstract, address, authors, award, "
-        "bibkey, bibtex, code, data, doi, id, month, note, number, pages, pdf, poster, publisher, selected, "
-        "slides, tags, title, type, url, venue, venue_short, video, volume, year"
+        "content/papers/p.yaml:5:1: error: unknown key 'zzz'; known keys: abstract, address, archivePrefix, "
+        "authors, award, bibkey, bibtex, code, data, doi, eprint, id, month, note, number, pages, pdf, poster, "
+        "primaryClass, publisher, selected, slides, tags, title, type, url, venue, venue_short, video, volume, year"
     ]
 
 

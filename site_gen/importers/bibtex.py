@@ -3,7 +3,8 @@
 bibtexparser 2 splits the file into entries (and reports the broken ones with their line); this
 module resolves values itself (`@string` macros, month macros, `#` concatenation), splits author
 lists at the top-level `and` before decoding (so `{The LIGO Collaboration}` stays one name), and
-decodes LaTeX with pylatexenc.
+decodes LaTeX with pylatexenc, but for what BibTeX users rely on: a title keeps its case-protecting
+braces (`{BERT}`) and its math, abstracts stay plain text (Markdown escapes where the site would read markup).
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from typing import Any
 import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.latexwalker import LatexCharsNode, LatexGroupNode, LatexNode, LatexWalker
 
+from site_gen.citations import arxiv_venue, implied_type, plain_text
 from site_gen.errors import SiteError
 from site_gen.importers.merge import Incoming, Outcome, merge, read_input, usable
-from site_gen.markup import slugify
+from site_gen.markup import markdown, slugify
 from site_gen.model import ID_PATTERN, MONTHS, VENUE_FIELDS
-from site_gen.venues import default_type
 
 _CONTEXT = get_default_latex_context_db()
 _CONTEXT.add_context_category(
@@ -46,6 +48,40 @@ class EntryProblem(Exception):
 def decode(latex: str) -> str:
     """LaTeX to Unicode text: accents, symbols, dashes; case-protecting braces dropped; math kept."""
     return " ".join(_DECODER.latex_to_text(latex).replace("\xa0", " ").split())
+
+
+def decode_title(latex: str) -> str:
+    """A title decoded like any text, but for its groups that keep capitals ({BERT}, {S}tra{\\ss}e: {S}),
+    which keep their braces, and its math, kept as written."""
+    nodes = LatexWalker(latex, tolerant_parsing=True).get_latex_nodes()[0] or []
+    pieces: list[str] = []
+    run: list[LatexNode] = []
+    for node in nodes:
+        if _protects(node):
+            pieces += [_DECODER.nodelist_to_text(run), "{" + _DECODER.nodelist_to_text(node.nodelist) + "}"]
+            run = []
+        else:
+            run.append(node)
+    return " ".join("".join([*pieces, _DECODER.nodelist_to_text(run)]).replace("\xa0", " ").split())
+
+
+def _protects(node: LatexNode) -> bool:
+    """Whether a node is a group that keeps the case of letters: not a special character like {\\"u}, nor
+    a group of signs like the Anthology's {``}."""
+    if not isinstance(node, LatexGroupNode) or node.delimiters != ("{", "}"):
+        return False
+    first = next((n for n in node.nodelist if not (isinstance(n, LatexCharsNode) and not n.chars.strip())), None)
+    if first is None or first.latex_verbatim().startswith("\\"):
+        return False
+    return any(char.isalpha() for char in _DECODER.nodelist_to_text(node.nodelist))
+
+
+def markdown_literal(text: str) -> str:
+    """Plain text as Markdown that the site shows as that text: escaped only where Markdown would read markup."""
+    if plain_text(markdown(text)) == text:
+        return text
+    escaped = re.sub(r"([\\`*_\[\]<>&])", r"\\\1", text)
+    return re.sub(r"^[#+=-]|^(\d+)([.)])", lambda m: f"{m[1]}\\{m[2]}" if m[1] else "\\" + m[0], escaped)
 
 
 def verbatim(latex: str) -> str:
@@ -135,7 +171,7 @@ def paper_id(key: str) -> str:
 def to_paper(entry: Entry, strings: dict[str, str]) -> dict[str, Any]:
     """One entry as paper data in the content format's key order."""
     raw = _bibtex_names({name.lower(): resolve(field.value, strings) for name, field in entry.fields_dict.items()})
-    kind = entry.entry_type.lower()
+    kind = bibtex_type(entry.entry_type.lower(), raw)
     for required in ("title", "author", "year"):
         if not raw.get(required, "").strip():
             raise EntryProblem(f"entry '{entry.key}' has no {required}; add {required} = {{...}}")
@@ -144,9 +180,9 @@ def to_paper(entry: Entry, strings: dict[str, str]) -> dict[str, Any]:
         raise EntryProblem(f"entry '{entry.key}' has year '{raw['year']}'; use a four-digit year")
     venue = _venue(entry.key, kind, raw)
     data: dict[str, Any] = {"id": paper_id(entry.key), "bibkey": entry.key}  # merge drops a bibkey equal to the id
-    if kind in VENUE_FIELDS and kind != default_type(venue):
+    if kind in VENUE_FIELDS and kind != implied_type(venue):
         data["type"] = kind
-    data.update(title=decode(raw["title"]), authors=split_names(raw["author"]), year=int(year))
+    data.update(title=decode_title(raw["title"]), authors=split_names(raw["author"]), year=int(year))
     if raw.get("month"):
         month = decode(raw["month"])
         data["month"] = int(month) if month.isdigit() else month
@@ -155,6 +191,25 @@ def to_paper(entry: Entry, strings: dict[str, str]) -> dict[str, Any]:
         data["pages"] = re.sub(r"\s*[-–—]+\s*", "--", raw["pages"].strip())
     data.update(_other_fields(kind, raw))
     return data
+
+
+# biblatex's entry types as the BibTeX types that hold the same (export writes BibTeX's).
+BIBLATEX_TYPES = {
+    **dict.fromkeys(("online", "electronic", "www", "dataset", "software", "booklet"), "misc"),
+    **dict.fromkeys(("collection", "mvbook", "reference"), "book"),
+    "report": "techreport",
+    "periodical": "article",
+    "inreference": "incollection",
+    "bookinbook": "inbook",
+    "mvproceedings": "proceedings",
+}
+
+
+def bibtex_type(kind: str, raw: dict[str, str]) -> str:
+    """The BibTeX type of an entry: its own, or the one a biblatex type maps to (a thesis by its `type` field)."""
+    if kind == "thesis":
+        return "mastersthesis" if re.match(r"ma|master", raw.get("type", "").strip().lower()) else "phdthesis"
+    return BIBLATEX_TYPES.get(kind, kind)
 
 
 def _bibtex_names(raw: dict[str, str]) -> dict[str, str]:
@@ -167,23 +222,39 @@ def _bibtex_names(raw: dict[str, str]) -> dict[str, str]:
 
 
 def _other_fields(kind: str, raw: dict[str, str]) -> dict[str, Any]:
-    """Place, publisher, volume, number, note, DOI, links, keywords and abstract, when present."""
+    """Place, publisher, volume, number, note, DOI, e-print, links, keywords and abstract, when present."""
     data: dict[str, Any] = {}
     for name in ("address", "publisher", "volume", "number", "note"):
         if raw.get(name) and VENUE_FIELDS.get(kind) != name:
-            data[name] = decode(raw[name])
+            data[name] = _number_or_text(decode(raw[name])) if name in ("volume", "number") else decode(raw[name])
     if raw.get("doi"):
         data["doi"] = re.sub(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", "", verbatim(raw["doi"]), flags=re.I)
+    for key, names in EPRINT_FIELDS.items():
+        value = next((raw[name] for name in names if raw.get(name)), None)
+        if value:
+            data[key] = verbatim(value)
     for name in ("url", "pdf"):
         if raw.get(name):
             data[name] = verbatim(raw[name])
-    if "url" not in data and _venue_field(kind, raw) is None and _arxiv_id(raw):
-        data["url"] = f"https://arxiv.org/abs/{_arxiv_id(raw)}"
     if raw.get("keywords"):
         data["tags"] = [decode(word) for word in re.split(r"[,;]", raw["keywords"]) if word.strip()]
     if raw.get("abstract"):
-        data["abstract"] = decode(raw["abstract"])
+        data["abstract"] = markdown_literal(decode(raw["abstract"]))
     return data
+
+
+# The content format's e-print keys (BibTeX's spelling, as arXiv writes it) and the fields that give them,
+# biblatex's (eprinttype, eprintclass) after BibTeX's.
+EPRINT_FIELDS = {
+    "eprint": ("eprint",),
+    "archivePrefix": ("archiveprefix", "eprinttype"),
+    "primaryClass": ("primaryclass", "eprintclass"),
+}
+
+
+def _number_or_text(value: str) -> int | str:
+    """A volume or issue number as a YAML number when it is one (written back the same: '05' stays text)."""
+    return int(value) if value.isascii() and value.isdigit() and str(int(value)) == value else value
 
 
 def _arxiv_id(raw: dict[str, str]) -> str:
@@ -210,7 +281,7 @@ def _venue(key: str, kind: str, raw: dict[str, str]) -> str:
         return decode(raw[field])
     eprint = _arxiv_id(raw)
     if eprint:
-        return f"arXiv preprint arXiv:{eprint}"
+        return arxiv_venue(eprint)
     raise EntryProblem(f"entry '{key}' names no venue; add booktitle, journal or howpublished")
 
 
