@@ -23,13 +23,16 @@ INLINE = re.compile(r"`([^`\n]+)`")
 READERS_FILES = {"my.bib": FIXTURES / "bibtex" / "anthology.bib", "page.txt": FIXTURES / "acl" / "defu-lian.txt"}
 # Make targets that serve until stopped, install system packages or run for minutes: checked with make -n.
 LONG_TARGETS = {"site", "test", "lint", "golden", "bench", "bench-large", "fuzz", "screenshots"}
+# Under `make test` these say "make[1]" and pass make's flags on; a user's shell has none of them.
+OUTER_MAKE = {"MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES"}
 
 
 def run(command: list[str] | str, cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess[str]:
     """COMMAND run in CWD (a string through bash), its output captured."""
     shell = isinstance(command, str)
     program: list[str] | str = ["bash", "-c", command] if shell else command
-    return subprocess.run(program, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    env = {name: value for name, value in os.environ.items() if name not in OUTER_MAKE}
+    return subprocess.run(program, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
 
 
 @pytest.fixture(scope="module")
