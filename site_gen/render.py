@@ -271,7 +271,7 @@ def render_site(catalog: Catalog, templates: Templates) -> Iterator[tuple[str, D
 
 def _index(renderer: Renderer, catalog: Catalog) -> Recipe:
     """index.html: every paper by year, the venue filter and the search box."""
-    templates = tuple(renderer.print(name) for name in ("index.html", COAUTHORS_TEMPLATE))
+    templates = tuple(renderer.print(name) for name in ("index.html", ENTRY_TEMPLATE, COAUTHORS_TEMPLATE))
     key = ("index", templates, catalog.site, catalog.pages, catalog.entries)
     return Recipe("index.html", key, functools.partial(_index_page, renderer, catalog))
 
@@ -360,7 +360,7 @@ def _bib_file(renderer: Renderer, entry: Entry) -> bytes:
 
 def _venues(renderer: Renderer, catalog: Catalog) -> Iterator[Recipe]:
     """venues/SLUG/index.html: one venue group's papers by year, no JavaScript needed."""
-    basis = (renderer.print("venue.html"), catalog.site, catalog.pages)
+    basis = (renderer.print("venue.html"), renderer.print(ENTRY_TEMPLATE), catalog.site, catalog.pages)
     for group in catalog.venues:
         page = functools.partial(_venue_page, renderer, group)
         yield Recipe(f"venues/{group.venue.slug}/index.html", (basis, group), page)
@@ -399,7 +399,7 @@ def _authors(renderer: Renderer, catalog: Catalog) -> list[Recipe]:
 
 def _author_recipe(renderer: Renderer, group: CoAuthor) -> Recipe:
     """The recipe of one co-author's page."""
-    key = (renderer.print("author.html"), renderer.site, renderer.pages, group)
+    key = (renderer.print("author.html"), renderer.print(ENTRY_TEMPLATE), renderer.site, renderer.pages, group)
     return Recipe(f"authors/{group.slug}/index.html", key, functools.partial(_author_page, renderer, group))
 
 

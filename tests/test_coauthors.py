@@ -163,6 +163,19 @@ def test_the_owner_header_has_an_icon_for_each_link(built: dict[str, Path]) -> N
     assert labels == ["Email", "Google Scholar", "DBLP", "ORCID", "GitHub", "Homepage"]
 
 
+def test_a_template_that_changes_how_entries_look_remakes_every_list_page(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "coauthors", root)
+    builder = Builder(root, tmp_path / "out")
+    builder.build()
+    (root / "templates").mkdir()
+    entry = read(REPO / "templates" / "_paper.html").replace('<p class="paper-venue">', '<p class="paper-venue">Seen ')
+    (root / "templates" / "_paper.html").write_text(entry, encoding="utf-8")
+    builder.build()
+    for page in ("index.html", "venues/acl/index.html", "authors/jose-garcia/index.html"):
+        assert '<p class="paper-venue">Seen ' in read(tmp_path / "out" / page), page
+
+
 def test_after_an_edit_the_kept_coauthors_equal_a_fresh_grouping(tmp_path: Path) -> None:
     root = tmp_path / "site"
     shutil.copytree(SITES / "coauthors", root)
