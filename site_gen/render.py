@@ -33,6 +33,7 @@ LIST_ROOTS = ("", "../../")  # the index is at the site root; venue and author p
 REUSED_ROOT = "../../"  # the root of the list pages that show a paper again and again
 COAUTHORS_TEMPLATE = "_coauthors.html"
 COAUTHORS_SHOWN = 12  # the index lists the co-authors with most joint papers first; the rest are one click away
+LONG_LIST = 500  # an index of more papers lays out only the papers on screen (content-visibility; see site.js)
 _ID = re.compile(r'\sid="[^"]*"')  # a selected paper's second entry on the index drops its ids: ids are unique
 TEXTS_PER_TASK = 200
 SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file
@@ -299,6 +300,7 @@ def _index_page(renderer: Renderer, catalog: Catalog) -> Iterator[bytes]:
         selected=Markup("\n".join(_ID.sub("", renderer.entry_html(entry, "")) for entry in catalog.selected)),
         coauthor_papers={group.slug: group.places for group in catalog.coauthors},
         total=len(catalog.entries),
+        long_list=len(catalog.entries) > LONG_LIST,
         years=renderer.year_lists(catalog.years, ""),
     )
 

@@ -33,6 +33,7 @@
     var status = one("[data-status]");
     var haystacks = [];
     var state = { venue: "", author: "", q: "" };
+    var settling = 0;
     function chosen() { return state.venue || state.author; }
     Object.keys(papers).forEach(function (key) { papers[key].forEach(function (i) { authors[i].push(key); }); });
 
@@ -42,6 +43,19 @@
       for (var i = haystacks.length; i < end; i += 1) { haystacks.push(fold(entries[i].textContent)); }
     }
     function fillWhenIdle() { fill(400); if (haystacks.length < total) { (window.requestIdleCallback || setTimeout)(fillWhenIdle); } }
+
+    /* A long list lays out only the papers on screen (site.css); each laid out once, 100 a frame while the
+       reader pauses, the page learns its height and keeps it while one scrolls. */
+    function settle(i, run) {
+      var batch = entries.slice(i, i + 100);
+      function mark(on) {
+        batch.forEach(function (e) { [e, e.closest("section")].forEach(function (el) { el.classList.toggle("settle", on); }); });
+      }
+      if (run !== settling || !list.classList.contains("long")) { return; }
+      if (!batch.length) { list.setAttribute("data-settled", run); return; }
+      mark(true);
+      requestAnimationFrame(function () { requestAnimationFrame(function () { mark(false); settle(i + 100, run); }); });
+    }
 
     function readAddress() {
       var params = new URLSearchParams(location.search);
@@ -95,6 +109,7 @@
       if (selected) { selected.hidden = chosen() || !!words.length; }
       if (clear) { clear.hidden = !chosen() && !words.length; }
       if (status) { status.textContent = (shown < total ? shown + " of " : "") + total + " paper" + (total === 1 ? "" : "s"); }
+      setTimeout(settle, 1000, 0, ++settling);
     }
 
     controls.forEach(function (c) {

@@ -449,6 +449,21 @@ def test_the_owner_header_shows_the_photo_affiliation_bio_and_links(
     assert all(box and box["height"] > 10 for box in (links.nth(i).locator("svg").bounding_box() for i in range(6)))
 
 
+@pytest.mark.parametrize("where", ["repo", "corpus"])
+def test_the_index_keeps_its_height_while_scrolling(page: Page, sites: dict[str, str], where: str) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(sites[where] + "index.html")
+    if where == "corpus":  # a long list: each paper laid out once, the reader pausing (site.js, settle)
+        page.wait_for_selector("[data-papers][data-settled]", state="attached", timeout=30_000)
+    before = page.evaluate("document.documentElement.scrollHeight")
+    heights = set()
+    for top in range(0, before, 700):
+        page.evaluate(f"window.scrollTo(0, {top})")
+        page.wait_for_timeout(20)
+        heights.add(page.evaluate("document.documentElement.scrollHeight"))
+    assert heights == {before}
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_chart_colours_stand_out_from_the_page(browser: Browser, sites: dict[str, str], scheme: str) -> None:
     page = browser.new_page(color_scheme=scheme)
