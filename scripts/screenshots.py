@@ -1,25 +1,34 @@
-"""Screenshots of the default site for the README: index and a paper page, desktop, phone and dark.
+"""Screenshots of the default site for the README: the index, a paper page and a co-author's page, on a
+desktop and a phone, light and dark.
 
 python scripts/screenshots.py      (or: make screenshots)
 """
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from bench.browser import CHROMIUM, CHROMIUM_ARGS
-from site_gen.build import build
-
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # run as a file (make screenshots), it finds bench/ beside it
+
+from bench.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from site_gen.build import build  # noqa: E402
+
 OUT = REPO / "docs" / "screenshots"
-PAGES = {"index": "index.html", "paper": "papers/2024.findings-acl.137/index.html"}
+PAGES = {
+    "index": "index.html",
+    "paper": "papers/2024.findings-acl.137/index.html",
+    "author": "authors/ying-wei/index.html",
+}
 VIEWS = {
     "desktop": ({"width": 1280, "height": 900}, "light"),
     "phone": ({"width": 360, "height": 780}, "light"),
     "dark": ({"width": 1280, "height": 900}, "dark"),
+    "phone-dark": ({"width": 360, "height": 780}, "dark"),
 }
 
 
