@@ -1,16 +1,16 @@
-/* site-gen: the index's filters (?venue= ?author=, undone by Back) and search (?q=); the copy button.
-   Without it, all papers show and venues and co-authors link to their pages. */
+/* site-gen: the index's filters (?venue= ?author=, undone by Back), search (?q=), the copy button.
+   Without it, all papers show; venues and co-authors link to their pages. */
 (function () {
-  "use strict";
   var UNDECOMPOSED = { "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th",
     "ı": "i", "ħ": "h", "ŋ": "n", "ĸ": "k", "ſ": "s" };
-  function all(selector, root) { return Array.from((root || document).querySelectorAll(selector)); }
-  function one(selector) { return document.querySelector(selector); }
+  var MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g; /* \p{M} is slower */
+  function all(css, root) { return Array.from((root || document).querySelectorAll(css)); }
+  function one(css) { return document.querySelector(css); }
 
-  /* Lowercase, accents dropped, letters Unicode does not decompose spelled out: Łódź -> lodz. */
+  /* Łódź -> lodz: lowercase, no accents, letters Unicode does not decompose spelled out. */
   function fold(text) {
     return text.toLowerCase().replace(/[øłßæœđðþıħŋĸſ]/g, function (c) { return UNDECOMPOSED[c]; })
-      .normalize("NFKD").replace(/\p{M}/gu, "");
+      .normalize("NFKD").replace(MARKS, "");
   }
 
   function setUpList(list) {
@@ -24,8 +24,8 @@
     var years = sections.map(function (s) { return all('a[href="#' + s.id + '"], [data-year="' + s.id.slice(1) + '"]'); });
     var controls = all("[data-filter-all],[data-filter-venue],[data-filter-author]").map(function (el) {
       var kind = el.hasAttribute("data-filter-author") ? "author" : "venue";
-      var key = el.getAttribute("data-filter-" + kind) || "";
-      return { el: el, kind: kind, key: key, count: el.querySelector(".count") };
+      var count = el.querySelector(".count"); /* as built: only changes are written */
+      return { el: el, kind: kind, key: el.getAttribute("data-filter-" + kind) || "", count: count, shown: +count.textContent };
     });
     var selected = one('[data-section="selected"]');
     var search = one('input[type="search"]');
@@ -37,20 +37,17 @@
     function chosen() { return state.venue || state.author; }
     Object.keys(papers).forEach(function (key) { papers[key].forEach(function (i) { authors[i].push(key); }); });
 
-    /* Folding 10,000 entries takes a few hundred ms: done while the reader reads. */
+    /* Folding 10,000 entries takes 100 ms: done while the reader reads. */
     function fill(count) {
-      var end = Math.min(total, haystacks.length + count);
-      for (var i = haystacks.length; i < end; i += 1) { haystacks.push(fold(entries[i].textContent)); }
+      while (count-- > 0 && haystacks.length < total) { haystacks.push(fold(entries[haystacks.length].textContent)); }
     }
     function fillWhenIdle() { fill(400); if (haystacks.length < total) { (window.requestIdleCallback || setTimeout)(fillWhenIdle); } }
 
-    /* A long list lays out only the papers on screen (site.css); each laid out once, 100 a frame while the
-       reader pauses, the page learns its height and keeps it while one scrolls. */
+    /* A long list lays out only the papers on screen (site.css): each laid out once, 100 a frame, when the
+       reader pauses, the page knows its height while one scrolls. */
     function settle(i, run) {
       var batch = entries.slice(i, i + 100);
-      function mark(on) {
-        batch.forEach(function (e) { [e, e.closest("section")].forEach(function (el) { el.classList.toggle("settle", on); }); });
-      }
+      function mark(on) { batch.forEach(function (e) { e.classList.toggle("settle", on); }); }
       if (run !== settling || !list.classList.contains("long")) { return; }
       if (!batch.length) { list.setAttribute("data-settled", run); return; }
       mark(true);
@@ -69,7 +66,7 @@
         var value = state[key].trim();
         if (value) { url.searchParams.set(key, value); } else { url.searchParams.delete(key); }
       });
-      try { history[push ? "pushState" : "replaceState"](null, "", url.href); } catch (e) { /* file:// may */ }
+      try { history[push ? "pushState" : "replaceState"](null, "", url.href); } catch (e) { /* refused on file:// */ }
     }
 
     function apply() {
@@ -103,8 +100,8 @@
           c.el.setAttribute("aria-pressed", String(on));
           if (on && c.el.closest("details")) { c.el.closest("details").open = true; }
         }
-        if (c.count && c.shown !== count) { c.shown = c.count.textContent = count; }
-        if (c.hide !== hide) { c.hide = c.el.parentNode.hidden = hide; }
+        if (c.shown !== count) { c.shown = c.count.textContent = count; }
+        if (!c.hide !== !hide) { c.hide = c.el.parentNode.hidden = hide; }
       });
       if (selected) { selected.hidden = chosen() || !!words.length; }
       if (clear) { clear.hidden = !chosen() && !words.length; }
@@ -143,7 +140,7 @@
     fillWhenIdle();
   }
 
-  /* Where the clipboard is out of reach (plain http), the text is selected for Ctrl+C instead. */
+  /* Without the clipboard (plain http) the text is selected for Ctrl+C. */
   function setUpCopy(button) {
     var source = one("#" + button.getAttribute("data-copy"));
     var status = button.parentNode.querySelector(".copy-status");
