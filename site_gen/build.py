@@ -104,7 +104,7 @@ class Builder:
         content, validation_errors = validate(inputs, self.base_url, self.memory.papers, self.memory.validated)
         errors += validation_errors
         clock.lap("validate")
-        catalog, derive_errors = derive(content, self.memory.entries) if content is not None else (None, [])
+        catalog, derive_errors = derive(content, self.memory) if content is not None else (None, [])
         errors += derive_errors
         clock.lap("derive")
         templates = self._templates_for(inputs)

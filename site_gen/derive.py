@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from site_gen.errors import SiteError
-from site_gen.markup import slugify
-from site_gen.memo import Table
-from site_gen.model import Content, Page, Paper, Site, hash_once, hash_slot
+from site_gen.markup import distinct_slug, fold, slugify
+from site_gen.memo import Memory
+from site_gen.model import Content, Owner, Page, Paper, Site, hash_once, hash_slot
 from site_gen.venues import Venue, VenueRule, venue_group
 
 ID_TITLE_WORDS = 5
@@ -18,11 +19,12 @@ ID_TITLE_CHARS = 60  # folder names stay far below the file system's 255 bytes
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """A paper placed on the site: its id and its venue group."""
+    """A paper placed on the site: its id, its venue group and the slug of each of its authors."""
 
     id: str
     paper: Paper
     venue: Venue
+    author_slugs: tuple[str, ...]
     _hash: int | None = hash_slot()
 
     __hash__ = hash_once
@@ -48,6 +50,22 @@ class VenueGroup:
     years: tuple[YearGroup, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class CoAuthor:
+    """Someone who wrote papers with the owner: the name as most often written, its slug, the joint papers newest
+    first (by year only when the page is made: a rebuild remakes few co-authors' pages)."""
+
+    name: str
+    slug: str
+    entries: tuple[Entry, ...]
+    places: tuple[int, ...]  # where those papers are in the catalog's entries
+
+    @property
+    def count(self) -> int:
+        """How many joint papers."""
+        return len(self.entries)
+
+
 @dataclass(frozen=True)
 class Catalog:
     """Everything the renderer needs, in display order."""
@@ -57,6 +75,20 @@ class Catalog:
     years: tuple[YearGroup, ...]
     venues: tuple[VenueGroup, ...]
     pages: tuple[Page, ...]
+    coauthors: tuple[CoAuthor, ...] = ()  # most joint papers first; never the owner
+    selected: tuple[Entry, ...] = ()  # the papers marked `selected`, newest first
+
+
+@functools.lru_cache(maxsize=1 << 16)  # names recur from paper to paper
+def author_slug(name: str) -> str:
+    """The slug of an author's page: the name folded (contract section 4); a hash of the folded name keeps names
+    whose letters do not fold to ASCII apart (and "Σωκράτης", "ΣΩΚΡΑΤΗΣ" together)."""
+    return distinct_slug(fold(" ".join(name.split())), "author")
+
+
+def owner_slugs(owner: Owner) -> frozenset[str]:
+    """The slugs of the owner's name and aliases: never a co-author, highlighted in every author list."""
+    return frozenset(author_slug(name) for name in (owner.name, *owner.aliases))
 
 
 def derived_id(paper: Paper) -> str:
@@ -114,17 +146,91 @@ def group_years(entries: tuple[Entry, ...]) -> tuple[YearGroup, ...]:
     return tuple(YearGroup(y, tuple(by_year[y])) for y in sorted(by_year, reverse=True))
 
 
+def group_coauthors(entries: tuple[Entry, ...], owner: Owner) -> tuple[CoAuthor, ...]:
+    """Everyone who wrote a paper with the owner, most joint papers first: names with one slug are one co-author
+    (a paper counted once), shown as most often written; the owner's own names are left out."""
+    mine = owner_slugs(owner)
+    places: dict[str, list[int]] = {}
+    first: dict[str, str] = {}
+    others: dict[str, list[str]] = {}  # other spellings, as often as written: most names have none
+    for place, entry in enumerate(entries):  # a plain loop: it sees every author of every paper
+        for name, slug in zip(entry.paper.authors, entry.author_slugs, strict=True):
+            if slug in mine:
+                continue
+            found = places.get(slug)
+            if found is None:
+                places[slug], first[slug] = [place], name
+                continue
+            if found[-1] != place:
+                found.append(place)
+            if name != first[slug]:
+                others.setdefault(slug, []).append(name)
+    groups = [
+        CoAuthor(_usual(first[slug], len(at), others.get(slug)), slug, tuple(entries[i] for i in at), tuple(at))
+        for slug, at in places.items()
+    ]
+    return tuple(sorted(groups, key=lambda g: (-len(g.entries), g.name.casefold(), g.slug)))
+
+
+REGROUPED = 50  # past this many changed papers, co-authors are grouped anew (an edit changes one or two)
+
+
+def coauthors_of(entries: tuple[Entry, ...], owner: Owner, memory: Memory) -> tuple[CoAuthor, ...]:
+    """group_coauthors; on a rebuild whose changed papers (at most REGROUPED) kept their places and authors,
+    the last build's co-authors with those papers put in: one edit does not regroup 50,000 names."""
+    before = memory.coauthor_plan
+    found = _regrouped(before, entries) if before is not None and before[0] == owner else None
+    groups = found if found is not None else group_coauthors(entries, owner)
+    if memory.lasting:
+        memory.coauthor_plan = (owner, entries, groups)
+    return groups
+
+
+def _regrouped(
+    before: tuple[Owner, tuple[Entry, ...], tuple[CoAuthor, ...]], entries: tuple[Entry, ...]
+) -> tuple[CoAuthor, ...] | None:
+    """The co-authors of ENTRIES made from those of the entries BEFORE, or None if they cannot be."""
+    owner, old_entries, groups = before
+    if len(old_entries) != len(entries):
+        return None
+    changed = [(old, new) for old, new in zip(old_entries, entries, strict=True) if old is not new and old != new]
+    if len(changed) > REGROUPED or any(old.paper.authors != new.paper.authors for old, new in changed):
+        return None
+    if not changed:
+        return groups
+    index = {group.slug: i for i, group in enumerate(groups)}
+    regrouped, mine = list(groups), owner_slugs(owner)
+    for old, new in changed:
+        for slug in set(new.author_slugs) - mine:
+            group = regrouped[index[slug]]
+            papers = tuple(new if entry == old else entry for entry in group.entries)
+            regrouped[index[slug]] = CoAuthor(group.name, group.slug, papers, group.places)
+    return tuple(regrouped)
+
+
+def _usual(first: str, papers: int, others: list[str] | None) -> str:
+    """The spelling written most often (of equals, the newest), from the first one seen (the newest), the
+    number of papers and the other spellings as often as written, newest first."""
+    if not others:
+        return first
+    counts = Counter({first: papers - len(others)})
+    counts.update(others)
+    return counts.most_common(1)[0][0]
+
+
 def place(paper: Paper, rules: tuple[VenueRule, ...]) -> Entry:
-    """A paper's entry: its id and its venue group."""
-    return Entry(paper.given_id or derived_id(paper), paper, venue_group(paper.venue, paper.venue_short, rules))
+    """A paper's entry: its id, its venue group and its authors' slugs."""
+    venue = venue_group(paper.venue, paper.venue_short, rules)
+    return Entry(paper.given_id or derived_id(paper), paper, venue, tuple(author_slug(a) for a in paper.authors))
 
 
-def derive(content: Content, memo: Table[Paper, Entry] | None = None) -> tuple[Catalog, list[SiteError]]:
-    """Ids, venue groups and year groups; duplicate ids are errors.
+def derive(content: Content, memory: Memory | None = None) -> tuple[Catalog, list[SiteError]]:
+    """Ids, venue groups, year groups and co-authors; duplicate ids are errors.
 
-    MEMO: the entries made before, by paper; they also depend on the site's venue rules.
+    MEMORY: a builder's; the entries made before, by paper, also depend on the site's venue rules.
     """
-    memo = memo or Table()
+    memory = memory or Memory.one_off()
+    memo = memory.entries
     rules = content.site.venues
     memo.start(rules)
     entries = []
@@ -133,5 +239,13 @@ def derive(content: Content, memo: Table[Paper, Entry] | None = None) -> tuple[C
         entries.append(entry if entry is not None else memo.put(paper, place(paper, rules)))
     errors = duplicate_errors(entries)
     ordered = tuple(sorted(entries, key=lambda e: -e.paper.year))
-    catalog = Catalog(content.site, ordered, group_years(ordered), group_venues(ordered), content.pages)
+    catalog = Catalog(
+        content.site,
+        ordered,
+        group_years(ordered),
+        group_venues(ordered),
+        content.pages,
+        coauthors_of(ordered, content.site.author, memory),
+        tuple(entry for entry in ordered if entry.paper.selected),
+    )
     return catalog, errors

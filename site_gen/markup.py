@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
 
@@ -91,3 +92,17 @@ def fold(text: str) -> str:
 def slugify(text: str) -> str:
     """Lowercase ASCII with '-' for every run of other characters; '' if nothing is left."""
     return _NON_SLUG.sub("-", fold(text)).strip("-")
+
+
+MAX_SLUG = 200  # slugs name folders: longer ones are cut (and hashed) to stay below 255 bytes
+
+
+def distinct_slug(text: str, stem: str) -> str:
+    """slugify(TEXT), made distinct by a short hash of TEXT where letters were lost in folding (or it is too
+    long for a folder name); STEM stands in for a slug with no letter left."""
+    slug = slugify(text)
+    if slug and len(slug) <= MAX_SLUG and (text.isascii() or all(slugify(c) or not c.isalpha() for c in text)):
+        return slug
+    digest = hashlib.blake2b(text.encode(), digest_size=4).hexdigest()
+    kept = slug[: MAX_SLUG - len(digest) - 1].rstrip("-")
+    return f"{kept if re.search('[a-z]', kept) else stem}-{digest}"

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
-    from site_gen.derive import Entry, YearGroup
-    from site_gen.model import Paper
+    from site_gen.derive import CoAuthor, Entry, YearGroup
+    from site_gen.model import Owner, Paper
     from site_gen.render import Parts
     from site_gen.views import PaperView
 
@@ -90,19 +90,22 @@ class Memory:
     # validate: a valid paper, by (file, place in it, what it was read from); a whole file's, by its items
     papers: Table[tuple[str, int, str], Paper] = field(default_factory=Table)
     validated: Table[tuple[str, tuple[str, ...]], tuple[Paper, ...]] = field(default_factory=Table)
-    # derive: a paper's entry (its id and venue group)
+    # derive: a paper's entry (its id and venue group); the latest build's co-authors, with the owner and the
+    # entries they were grouped from
     entries: Table[Paper, Entry] = field(default_factory=Table)
+    coauthor_plan: tuple[Owner, tuple[Entry, ...], tuple[CoAuthor, ...]] | None = None
     # render: Markdown texts as HTML (those that are more than plain text); what templates see of a
     # paper; what list pages and exports take from it; joined list blocks and export blocks
     markdown: Table[str, str] = field(default_factory=Table)
     views: Table[Entry, PaperView] = field(default_factory=Table)
     parts: Table[Entry, Parts] = field(default_factory=Table)
-    blocks: Table[tuple[str, str, YearGroup], str] = field(default_factory=Table)
+    blocks: Table[Hashable, str] = field(default_factory=Table)  # ("list", root, YearGroup), ("coauthors", ...)
     exports: Table[tuple[str, YearGroup], bytes] = field(default_factory=Table)
     # plan: the renderer for the site, its pages and templates; the latest build's papers and their
     # recipes, with what else they were made from (site, pages, templates)
     renderers: Table[Hashable, Any] = field(default_factory=Table)
     paper_plan: tuple[Hashable, tuple[Entry, ...], list[Any]] | None = None
+    author_plan: tuple[Hashable, tuple[CoAuthor, ...], list[Any]] | None = None  # the same for co-authors' pages
     # write: each output path, and the key it was last made from
     outputs: dict[str, Hashable] = field(default_factory=dict)
 

@@ -9,6 +9,7 @@ is made through the builder's memory (memo.py), so a rebuild redoes only what a 
 from __future__ import annotations
 
 import functools
+import re
 import urllib.parse
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,17 +19,22 @@ from markupsafe import Markup
 
 from site_gen import citations
 from site_gen.cache import RenderedMarkdown, digest
-from site_gen.derive import Catalog, Entry, VenueGroup, YearGroup
+from site_gen.chart import papers_chart
+from site_gen.derive import Catalog, CoAuthor, Entry, VenueGroup, YearGroup, group_years, owner_slugs
 from site_gen.markup import is_plain, markdown
 from site_gen.memo import Memory, Table
 from site_gen.model import Page, Site
 from site_gen.parallel import run_tasks
 from site_gen.templates import ENTRY_MACRO, ENTRY_TEMPLATE, Templates
-from site_gen.views import PaperView, highwire, json_ld, owner_names, paper_view
+from site_gen.views import PaperView, highwire, json_ld, paper_view
 
 FEED_SIZE = 50
-LIST_ROOTS = ("", "../../")  # the index is at the site root; venue pages are two folders down
+LIST_ROOTS = ("", "../../")  # the index is at the site root; venue and author pages are two folders down
 REUSED_ROOT = "../../"  # the root of the list pages that show a paper again and again
+COAUTHORS_TEMPLATE = "_coauthors.html"
+COAUTHORS_SHOWN = 12  # the index lists the co-authors with most joint papers first; the rest are one click away
+LONG_LIST = 500  # an index of more papers lays out only the papers on screen (content-visibility; see site.js)
+_ID = re.compile(r'\sid="[^"]*"')  # a selected paper's second entry on the index drops its ids: ids are unique
 TEXTS_PER_TASK = 200
 SITEMAP_URLS = 50_000  # the sitemap protocol's limit per file
 PAPER_TEMPLATE = "paper.html"
@@ -58,11 +64,12 @@ class YearList:
     _renderer: Renderer
     _group: YearGroup
     _root: str
+    _kept: bool = True  # whether the joined entries are kept for the next build
 
     @property
     def entries(self) -> Markup:
         """The year's list entries for this page, joined."""
-        return Markup(self._renderer.joined(self._group, self._root))
+        return Markup(self._renderer.joined(self._group, self._root, self._kept))
 
     @property
     def papers(self) -> list[PaperView]:
@@ -90,7 +97,7 @@ class Renderer:
 
     def __init__(self, site: Site, pages: tuple[Page, ...], templates: Templates, memory: Memory) -> None:
         self.site, self.pages, self.templates, self.memory = site, pages, templates, memory
-        self._mine = owner_names(self.site.author)
+        self._mine = owner_slugs(self.site.author)
         self._entry = templates.macro(ENTRY_TEMPLATE, ENTRY_MACRO)
         entry_basis = (self.site, templates.fingerprint(ENTRY_TEMPLATE))
         memory.views.start(self.site)
@@ -104,6 +111,7 @@ class Renderer:
         memory.parts.touch(catalog.entries)
         memory.blocks.touch(("list", "", year) for year in catalog.years)
         memory.blocks.touch(("list", "../../", year) for group in catalog.venues for year in group.years)
+        memory.blocks.touch([self.coauthors_key(catalog.coauthors)])
         memory.exports.touch((kind, year) for year in catalog.years for kind in ("bib", "csl"))
 
     def view(self, entry: Entry) -> PaperView:
@@ -132,15 +140,31 @@ class Renderer:
                 parts.entries[each] = html
         return made[root]
 
-    def year_lists(self, years: tuple[YearGroup, ...], root: str) -> list[YearList]:
-        """The years of a list page, each with its entries joined (kept: a rebuild re-joins only a changed year)."""
-        return [YearList(group.year, self, group, root) for group in years]
+    def year_lists(self, years: tuple[YearGroup, ...], root: str, kept: bool = True) -> list[YearList]:
+        """The years of a list page, each with its entries joined (KEPT: a rebuild re-joins only a changed year;
+        not for the many small pages a rebuild rarely remakes, whose years are quick to join)."""
+        return [YearList(group.year, self, group, root, kept) for group in years]
 
-    def joined(self, group: YearGroup, root: str) -> str:
-        """A year's list entries for a page ROOT away from the site root, joined."""
-        return self.memory.blocks.made(
-            ("list", root, group), lambda: "\n".join(self.entry_html(entry, root) for entry in group.entries)
+    def joined(self, group: YearGroup, root: str, kept: bool = True) -> str:
+        """A year's list entries for a page ROOT away from the site root, joined (KEPT for the next build)."""
+        join = functools.partial(self._join, group.entries, root)
+        return self.memory.blocks.made(("list", root, group), join) if kept else join()
+
+    def coauthor_list(self, coauthors: tuple[CoAuthor, ...]) -> Markup:
+        """The index's co-author list, rendered by `_coauthors.html` (kept: it changes only with a name or a count,
+        and 20,000 co-authors take a while)."""
+        render = functools.partial(
+            self.templates.render, COAUTHORS_TEMPLATE, coauthors=coauthors, shown=COAUTHORS_SHOWN
         )
+        return Markup(self.memory.blocks.made(self.coauthors_key(coauthors), render))
+
+    def coauthors_key(self, coauthors: tuple[CoAuthor, ...]) -> Hashable:
+        """What the co-author list is made from."""
+        return ("coauthors", self.print(COAUTHORS_TEMPLATE), tuple((g.slug, g.name, g.count) for g in coauthors))
+
+    def _join(self, entries: tuple[Entry, ...], root: str) -> str:
+        """List entries for a page ROOT away from the site root, joined."""
+        return "\n".join(self.entry_html(entry, root) for entry in entries)
 
     def bibtex(self, entry: Entry) -> tuple[str, str]:
         """One paper's BibTeX entry, without and with its abstract (kept for rebuilds; a one-off build
@@ -234,6 +258,7 @@ def plan(catalog: Catalog, templates: Templates, memory: Memory) -> list[Recipe]
         *_site_files(renderer, catalog),
         _index(renderer, catalog),
         *_venues(renderer, catalog),
+        *_authors(renderer, catalog),
         *_pages(renderer),
         *_papers(renderer, catalog.entries),
     ]
@@ -247,7 +272,8 @@ def render_site(catalog: Catalog, templates: Templates) -> Iterator[tuple[str, D
 
 def _index(renderer: Renderer, catalog: Catalog) -> Recipe:
     """index.html: every paper by year, the venue filter and the search box."""
-    key = ("index", renderer.print("index.html"), catalog.site, catalog.pages, catalog.entries)
+    templates = tuple(renderer.print(name) for name in ("index.html", ENTRY_TEMPLATE, COAUTHORS_TEMPLATE))
+    key = ("index", templates, catalog.site, catalog.pages, catalog.entries)
     return Recipe("index.html", key, functools.partial(_index_page, renderer, catalog))
 
 
@@ -262,13 +288,19 @@ def _index_page(renderer: Renderer, catalog: Catalog) -> Iterator[bytes]:
             "affiliation": owner.affiliation,
             "photo": owner.photo,
             "bio": Markup(renderer.markdown(owner.bio)) if owner.bio else None,
-            "links": [{"label": link.label, "link": link.link} for link in owner.links],
+            "links": [{"kind": link.kind, "label": link.label, "link": link.link} for link in owner.links],
         },
         venues=[
             {"name": g.venue.name, "label": g.venue.label, "slug": g.venue.slug, "count": len(g.entries)}
             for g in catalog.venues
         ],
+        coauthors=catalog.coauthors,
+        coauthor_list=renderer.coauthor_list(catalog.coauthors),
+        chart=papers_chart(catalog.years, catalog.venues),
+        selected=Markup("\n".join(_ID.sub("", renderer.entry_html(entry, "")) for entry in catalog.selected)),
+        coauthor_papers={group.slug: group.places for group in catalog.coauthors},
         total=len(catalog.entries),
+        long_list=len(catalog.entries) > LONG_LIST,
         years=renderer.year_lists(catalog.years, ""),
     )
 
@@ -330,7 +362,7 @@ def _bib_file(renderer: Renderer, entry: Entry) -> bytes:
 
 def _venues(renderer: Renderer, catalog: Catalog) -> Iterator[Recipe]:
     """venues/SLUG/index.html: one venue group's papers by year, no JavaScript needed."""
-    basis = (renderer.print("venue.html"), catalog.site, catalog.pages)
+    basis = (renderer.print("venue.html"), renderer.print(ENTRY_TEMPLATE), catalog.site, catalog.pages)
     for group in catalog.venues:
         page = functools.partial(_venue_page, renderer, group)
         yield Recipe(f"venues/{group.venue.slug}/index.html", (basis, group), page)
@@ -344,6 +376,43 @@ def _venue_page(renderer: Renderer, group: VenueGroup) -> Iterator[bytes]:
         venue={"name": group.venue.name, "label": group.venue.label, "slug": group.venue.slug},
         total=len(group.entries),
         years=renderer.year_lists(group.years, "../../"),
+    )
+
+
+def _authors(renderer: Renderer, catalog: Catalog) -> list[Recipe]:
+    """authors/SLUG/index.html: the papers written with one co-author, by year, no JavaScript needed.
+
+    The previous build's recipes are kept for every co-author equal to what it was (after an edit, all but
+    the edited paper's co-authors): 20,000 co-authors' recipes are not made again on every rebuild.
+    """
+    memory, basis = renderer.memory, (renderer.site, renderer.pages, renderer.templates)
+    before, coauthors = memory.author_plan, catalog.coauthors
+    if before is None or before[0] != basis or len(before[1]) != len(coauthors):
+        recipes = [_author_recipe(renderer, group) for group in coauthors]
+    else:
+        recipes = [
+            kept if old is new or old == new else _author_recipe(renderer, new)
+            for old, new, kept in zip(before[1], coauthors, before[2], strict=True)
+        ]
+    if memory.lasting:
+        memory.author_plan = (basis, coauthors, recipes)
+    return recipes
+
+
+def _author_recipe(renderer: Renderer, group: CoAuthor) -> Recipe:
+    """The recipe of one co-author's page."""
+    key = (renderer.print("author.html"), renderer.print(ENTRY_TEMPLATE), renderer.site, renderer.pages, group)
+    return Recipe(f"authors/{group.slug}/index.html", key, functools.partial(_author_page, renderer, group))
+
+
+def _author_page(renderer: Renderer, group: CoAuthor) -> bytes:
+    """One co-author's page."""
+    return renderer.html(
+        "author.html",
+        **renderer.layout("../../"),
+        author={"name": group.name, "slug": group.slug},
+        total=group.count,
+        years=renderer.year_lists(group_years(group.entries), "../../", kept=False),
     )
 
 
@@ -389,6 +458,7 @@ def _site_files(renderer: Renderer, catalog: Catalog) -> Iterator[Recipe]:
         [""]
         + [f"papers/{e.id}/" for e in entries]
         + [f"venues/{g.venue.slug}/" for g in catalog.venues]
+        + [f"authors/{g.slug}/" for g in catalog.coauthors]
         + [f"{p.slug}/" for p in catalog.pages]
     )
     yield from sitemaps(renderer.templates, site.base_url, paths)

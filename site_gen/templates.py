@@ -24,7 +24,7 @@ from site_gen.views import href, json_script, meta_tags
 
 ENTRY_TEMPLATE = "_paper.html"
 ENTRY_MACRO = "entry"
-PAGES = ("index.html", "venue.html", "paper.html", "page.html", "404.html", "feed.xml", "sitemap.xml")
+PAGES = ("index.html", "venue.html", "author.html", "paper.html", "page.html", "404.html", "feed.xml", "sitemap.xml")
 REQUIRED_MACROS = {ENTRY_TEMPLATE: {ENTRY_MACRO: "entry(paper, root)"}}
 
 

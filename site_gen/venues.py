@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from site_gen.markup import slugify
+from site_gen.markup import distinct_slug
 
 
 @dataclass(frozen=True)
@@ -568,8 +567,4 @@ def _cut(label: str) -> str:
 @lru_cache(maxsize=4096)
 def make_venue(name: str, journal: bool, label: str | None = None) -> Venue:
     """A Venue with its slug; a name with letters that do not fold to ASCII gets a short hash to keep it unique."""
-    slug = slugify(name)
-    if not slug or any(c.isalpha() and not slugify(c) for c in name):
-        digest = hashlib.blake2b(name.encode(), digest_size=4).hexdigest()
-        slug = f"{slug if re.search('[a-z]', slug) else 'venue'}-{digest}"
-    return Venue(name, slug, journal, label or name)
+    return Venue(name, distinct_slug(name, "venue"), journal, label or name)

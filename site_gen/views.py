@@ -11,21 +11,23 @@ from markupsafe import Markup, escape
 
 from site_gen import citations, tex
 from site_gen.derive import Entry
-from site_gen.markup import fold, markdown
-from site_gen.model import MONTHS, Link, Owner, Site
+from site_gen.markup import markdown
+from site_gen.model import MONTHS, Link, Site
 
 LINK_LABELS = {"url": "Web", "code": "Code", "slides": "Slides", "video": "Video", "poster": "Poster", "data": "Data"}
 DESCRIPTION_CHARS = 300
+ROOT = "\0"  # a page's way back to the site root, in HTML made before the page (text has no NUL: content.py)
 # Made once: json.dumps with any option makes a new encoder per call, half the cost of a paper's JSON-LD.
 _COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 @dataclass(frozen=True, slots=True)
 class Author:
-    """One name in an author list; `owner` when it is the site owner's."""
+    """One name in an author list: `owner` when it is the site owner's; `slug` names a co-author's page."""
 
     name: str
     owner: bool
+    slug: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +41,6 @@ class PaperView:
     published: str  # 'August 2024', or '2024'
     authors: tuple[Author, ...]
     et_al: bool
-    authors_html: Markup
     venue: str
     venue_name: str
     venue_label: str
@@ -58,6 +59,7 @@ class PaperView:
     url: str
     date: str
     timestamp: str
+    _authors: str  # authors_html with ROOT where the page's way back to the site root goes
     _summary: str | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -74,14 +76,14 @@ class PaperView:
         """The summary cut to about DESCRIPTION_CHARS, for meta descriptions."""
         return shorten(self.summary, DESCRIPTION_CHARS)
 
-
-def owner_names(owner: Owner) -> frozenset[str]:
-    """The folded spellings of the owner's name."""
-    return frozenset(fold(name) for name in (owner.name, *owner.aliases))
+    def authors_html(self, root: str) -> Markup:
+        """The author list for a page ROOT away from the site root: each co-author a link to their page, the
+        owner in <strong class="me">, then "et al." if the list ends so."""
+        return Markup(self._authors.replace(ROOT, root))
 
 
 def paper_view(entry: Entry, site: Site, mine: frozenset[str], render: Callable[[str], str] = markdown) -> PaperView:
-    """The view of one placed paper (its Markdown rendered by RENDER)."""
+    """The view of one placed paper (its Markdown rendered by RENDER); MINE: the slugs of the owner's names."""
     paper = entry.paper
     abstract = Markup(render(paper.abstract)) if paper.abstract else None
     arxiv_id = citations.arxiv_id(paper)
@@ -89,7 +91,9 @@ def paper_view(entry: Entry, site: Site, mine: frozenset[str], render: Callable[
     links = tuple((LINK_LABELS[name], link) for name, link in paper.links if link.url != arxiv)  # no twin links
     if paper.doi:
         links += (("DOI", Link("https://doi.org/" + paper.doi)),)
-    authors = tuple(Author(name, fold(name) in mine) for name in paper.authors)
+    authors = tuple(
+        Author(name, slug in mine, slug) for name, slug in zip(paper.authors, entry.author_slugs, strict=True)
+    )
     return PaperView(
         id=entry.id,
         title=tex.display(paper.title),
@@ -98,7 +102,6 @@ def paper_view(entry: Entry, site: Site, mine: frozenset[str], render: Callable[
         published=f"{MONTHS[paper.month - 1].title()} {paper.year}" if paper.month else str(paper.year),
         authors=authors,
         et_al=paper.et_al,
-        authors_html=authors_html(authors, paper.et_al),
         venue=paper.venue,
         venue_name=entry.venue.name,
         venue_label=entry.venue.label,
@@ -117,13 +120,20 @@ def paper_view(entry: Entry, site: Site, mine: frozenset[str], render: Callable[
         url=f"{site.base_url}papers/{entry.id}/",
         date=f"{paper.year}-{paper.month:02d}" if paper.month else str(paper.year),
         timestamp=f"{paper.year}-{paper.month or 1:02d}-01T00:00:00Z",
+        _authors=authors_html(authors, paper.et_al),
     )
 
 
-def authors_html(authors: tuple[Author, ...], et_al: bool = False) -> Markup:
-    """The author list, the owner's name in <strong class="me">."""
-    names = [f'<strong class="me">{escape(a.name)}</strong>' if a.owner else str(escape(a.name)) for a in authors]
-    return Markup(", ".join([*names, "et al."] if et_al else names))
+def authors_html(authors: tuple[Author, ...], et_al: bool = False) -> str:
+    """An author list as HTML, with ROOT for the page's way back to the site root (made once per paper: it is
+    in every list entry, for pages at two depths)."""
+    names = [
+        f'<strong class="me">{escape(a.name)}</strong>'
+        if a.owner
+        else f'<a href="{ROOT}authors/{a.slug}/index.html">{escape(a.name)}</a>'
+        for a in authors
+    ]
+    return ", ".join([*names, "et al."] if et_al else names)
 
 
 def shorten(text: str, limit: int) -> str:

@@ -1,159 +1,158 @@
-/* site-gen: the venue filter (?venue=SLUG, Back undoes it), search (?q=) and the BibTeX copy button.
-   Without JavaScript every paper shows and each venue control is a link to its venue page. */
+/* site-gen: the index's filters (?venue= ?author=, undone by Back), search (?q=), the copy button.
+   Without it, all papers show; venues and co-authors link to their pages. */
 (function () {
-  "use strict";
-  var UNDECOMPOSED = { "ø": "o", "ł": "l", "ß": "ss", "ẞ": "ss", "æ": "ae", "œ": "oe", "đ": "d",
-    "ð": "d", "þ": "th", "ı": "i", "ħ": "h", "ŋ": "n", "ĸ": "k", "ſ": "s" };
-  var MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
+  var UNDECOMPOSED = { "ø": "o", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th",
+    "ı": "i", "ħ": "h", "ŋ": "n", "ĸ": "k", "ſ": "s" };
+  var MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g; /* \p{M} is slower */
+  function all(css, root) { return Array.from((root || document).querySelectorAll(css)); }
+  function one(css) { return document.querySelector(css); }
 
-  /* Lowercase, accents dropped, letters Unicode does not decompose spelled out: Łódź -> lodz. */
+  /* Łódź -> lodz: lowercase, no accents, letters Unicode does not decompose spelled out. */
   function fold(text) {
-    return text.toLowerCase().replace(/[øłßẞæœđðþıħŋĸſ]/g, function (c) { return UNDECOMPOSED[c]; })
+    return text.toLowerCase().replace(/[øłßæœđðþıħŋĸſ]/g, function (c) { return UNDECOMPOSED[c]; })
       .normalize("NFKD").replace(MARKS, "");
   }
 
   function setUpList(list) {
-    var entries = Array.prototype.slice.call(list.querySelectorAll("[data-paper]"));
-    var sections = Array.prototype.slice.call(list.querySelectorAll("section"));
-    var filters = Array.prototype.slice.call(document.querySelectorAll("[data-filter-venue], [data-filter-all]"));
-    var search = document.querySelector('input[type="search"]');
-    var clear = document.querySelector("[data-clear]");
-    var status = document.querySelector("[data-count]");
+    var entries = all("[data-paper]", list);
+    var sections = all("section", list);
     var total = entries.length;
-    var venues = entries.map(function (entry) { return entry.getAttribute("data-venue"); });
-    var sectionOf = entries.map(function (entry) { return sections.indexOf(entry.closest("section")); });
+    var papers = JSON.parse((one("#coauthor-papers") || {}).textContent || "{}");
+    var venues = entries.map(function (e) { return e.getAttribute("data-venue"); });
+    var authors = entries.map(function () { return []; });
+    var sectionOf = entries.map(function (e) { return sections.indexOf(e.closest("section")); });
+    var years = sections.map(function (s) { return all('a[href="#' + s.id + '"], [data-year="' + s.id.slice(1) + '"]'); });
+    var controls = all("[data-filter-all],[data-filter-venue],[data-filter-author]").map(function (el) {
+      var kind = el.hasAttribute("data-filter-author") ? "author" : "venue";
+      var count = el.querySelector(".count"); /* as built: only changes are written */
+      return { el: el, kind: kind, key: el.getAttribute("data-filter-" + kind) || "", count: count, shown: +count.textContent };
+    });
+    var selected = one('[data-section="selected"]');
+    var search = one('input[type="search"]');
+    var clear = one("[data-clear]");
+    var status = one("[data-status]");
     var haystacks = [];
-    var state = { venue: "", query: "" };
+    var state = { venue: "", author: "", q: "" };
+    var settling = 0;
+    function chosen() { return state.venue || state.author; }
+    Object.keys(papers).forEach(function (key) { papers[key].forEach(function (i) { authors[i].push(key); }); });
 
-    /* Folding every entry's text takes a few hundred ms at 10,000 papers: do it while the reader reads. */
-    function fillHaystacks(count) {
-      var end = Math.min(total, haystacks.length + count);
-      for (var i = haystacks.length; i < end; i += 1) { haystacks.push(fold(entries[i].textContent)); }
+    /* Folding 10,000 entries takes 100 ms: done while the reader reads. */
+    function fill(count) {
+      while (count-- > 0 && haystacks.length < total) { haystacks.push(fold(entries[haystacks.length].textContent)); }
     }
-    function fillWhenIdle() {
-      fillHaystacks(400);
-      if (haystacks.length < total) { (window.requestIdleCallback || window.setTimeout)(fillWhenIdle); }
+    function fillWhenIdle() { fill(400); if (haystacks.length < total) { (window.requestIdleCallback || setTimeout)(fillWhenIdle); } }
+
+    /* A long list lays out only the papers on screen (site.css): each laid out once, 100 a frame, when the
+       reader pauses, the page knows its height while one scrolls. */
+    function settle(i, run) {
+      var batch = entries.slice(i, i + 100);
+      function mark(on) { batch.forEach(function (e) { e.classList.toggle("settle", on); }); }
+      if (run !== settling || !list.classList.contains("long")) { return; }
+      if (!batch.length) { list.setAttribute("data-settled", run); return; }
+      mark(true);
+      requestAnimationFrame(function () { requestAnimationFrame(function () { mark(false); settle(i + 100, run); }); });
     }
 
     function readAddress() {
-      var params = new URLSearchParams(window.location.search);
-      state.venue = params.get("venue") || "";
-      state.query = params.get("q") || "";
-      if (search) { search.value = state.query; }
-    }
-
-    function address() {
-      var url = new URL(window.location.href);
-      var params = { venue: state.venue, q: state.query.trim() };
-      Object.keys(params).forEach(function (key) {
-        if (params[key]) { url.searchParams.set(key, params[key]); } else { url.searchParams.delete(key); }
-      });
-      return url.href;
+      var params = new URLSearchParams(location.search);
+      Object.keys(state).forEach(function (key) { state[key] = params.get(key) || ""; });
+      if (search) { search.value = state.q; }
     }
 
     function remember(push) {
-      try {
-        if (push) { window.history.pushState(null, "", address()); } else { window.history.replaceState(null, "", address()); }
-      } catch (e) { /* a browser that refuses history on file:// still filters */ }
-    }
-
-    function matcher() {
-      var words = fold(state.query).split(/\s+/).filter(Boolean);
-      if (words.length) { fillHaystacks(total); }
-      return function (i) {
-        return words.every(function (word) { return haystacks[i].indexOf(word) !== -1; });
-      };
+      var url = new URL(location.href);
+      Object.keys(state).forEach(function (key) {
+        var value = state[key].trim();
+        if (value) { url.searchParams.set(key, value); } else { url.searchParams.delete(key); }
+      });
+      try { history[push ? "pushState" : "replaceState"](null, "", url.href); } catch (e) { /* refused on file:// */ }
     }
 
     function apply() {
-      var matches = matcher();
-      var shown = 0;
+      var words = fold(state.q).split(/\s+/).filter(Boolean);
+      var counts = { venue: {}, author: {} };
       var perSection = sections.map(function () { return 0; });
-      entries.forEach(function (entry, i) {
-        var visible = (!state.venue || venues[i] === state.venue) && matches(i);
-        if (entry.hidden === visible) { entry.hidden = !visible; }
-        if (visible) { shown += 1; perSection[sectionOf[i]] += 1; }
-      });
-      sections.forEach(function (section, i) {
-        if (section.hidden !== !perSection[i]) { section.hidden = !perSection[i]; }
-      });
-      filters.forEach(function (control) {
-        var slug = control.getAttribute("data-filter-venue") || "";
-        control.setAttribute("aria-pressed", String(slug === state.venue));
-      });
-      if (clear) { clear.hidden = !state.venue && !state.query; }
-      if (status) {
-        status.textContent = shown === total ? total + (total === 1 ? " paper" : " papers")
-          : shown + " of " + total + " papers";
+      var shown = 0;
+      var every = 0; /* for "All" */
+      if (words.length) { fill(total); }
+      /* a control counts what it would show, the other choices kept: byVenue, all but the venue pass */
+      for (var i = 0; i < total; i += 1) {
+        var text = haystacks[i];
+        var found = words.every(function (word) { return text.includes(word); });
+        var byVenue = found && (!state.author || authors[i].includes(state.author));
+        var byAuthor = found && (!state.venue || venues[i] === state.venue);
+        if (entries[i].hidden === (byVenue && byAuthor)) { entries[i].hidden = !entries[i].hidden; }
+        if (byVenue) { every += 1; counts.venue[venues[i]] = (counts.venue[venues[i]] || 0) + 1; }
+        if (byAuthor) { authors[i].forEach(function (a) { counts.author[a] = (counts.author[a] || 0) + 1; }); }
+        if (byVenue && byAuthor) { shown += 1; perSection[sectionOf[i]] += 1; }
       }
+      sections.forEach(function (section, i) {
+        section.hidden = !perSection[i];
+        years[i].forEach(function (el) { el.classList.toggle("empty", !perSection[i]); });
+      });
+      controls.forEach(function (c) {
+        var count = c.key ? counts[c.kind][c.key] || 0 : every;
+        var on = c.key === state[c.kind];
+        var hide = !!c.key && !count && !on;
+        if (c.on !== on) {
+          c.on = on;
+          c.el.setAttribute("aria-pressed", String(on));
+          if (on && c.el.closest("details")) { c.el.closest("details").open = true; }
+        }
+        if (c.shown !== count) { c.shown = c.count.textContent = count; }
+        if (!c.hide !== !hide) { c.hide = c.el.parentNode.hidden = hide; }
+      });
+      if (selected) { selected.hidden = chosen() || !!words.length; }
+      if (clear) { clear.hidden = !chosen() && !words.length; }
+      if (status) { status.textContent = (shown < total ? shown + " of " : "") + total + " paper" + (total === 1 ? "" : "s"); }
+      setTimeout(settle, 1000, 0, ++settling);
     }
 
-    filters.forEach(function (control) {
-      control.setAttribute("role", "button");
-      control.addEventListener("click", function (event) {
-        if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) { return; }
-        event.preventDefault();
-        var slug = control.getAttribute("data-filter-venue") || "";
-        state.venue = slug === state.venue ? "" : slug;
+    controls.forEach(function (c) {
+      c.el.setAttribute("role", "button");
+      c.el.addEventListener("click", function (e) {
+        if (e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) { return; } /* a new tab */
+        e.preventDefault();
+        state[c.kind] = c.key === state[c.kind] ? "" : c.key;
         remember(true);
         apply();
       });
-      control.addEventListener("keydown", function (event) {
-        if (event.key === " ") { event.preventDefault(); control.click(); }
+      c.el.addEventListener("keydown", function (e) {
+        if (e.key === " ") { e.preventDefault(); c.el.click(); }
       });
     });
     if (search) {
-      search.addEventListener("input", function () { state.query = search.value; remember(false); apply(); });
+      search.addEventListener("input", function () { state.q = search.value; remember(false); apply(); });
     }
     if (clear) {
       clear.addEventListener("click", function () {
-        var hadVenue = Boolean(state.venue);
-        state.venue = "";
-        state.query = "";
+        var push = chosen();
+        Object.keys(state).forEach(function (key) { state[key] = ""; });
         if (search) { search.value = ""; search.focus(); }
-        remember(hadVenue);
+        remember(push);
         apply();
       });
     }
-    window.addEventListener("popstate", function () { readAddress(); apply(); });
+    addEventListener("popstate", function () { readAddress(); apply(); });
     readAddress();
     apply();
     fillWhenIdle();
   }
 
+  /* Without the clipboard (plain http) the text is selected for Ctrl+C. */
   function setUpCopy(button) {
-    var source = document.getElementById(button.getAttribute("data-copy"));
+    var source = one("#" + button.getAttribute("data-copy"));
     var status = button.parentNode.querySelector(".copy-status");
-    function done(message) { if (status) { status.textContent = message; } }
-    function fallback(text) {
-      var area = document.createElement("textarea");
-      area.value = text;
-      area.setAttribute("readonly", "");
-      area.style.position = "fixed";
-      area.style.opacity = "0";
-      document.body.appendChild(area);
-      area.select();
-      var ok = false;
-      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
-      document.body.removeChild(area);
-      if (ok) {
-        done("Copied");
-      } else {
-        window.getSelection().selectAllChildren(source);
-        done("Selected: press Ctrl+C to copy");
-      }
-    }
+    function done(text) { if (status) { status.textContent = text; } }
+    function select() { getSelection().selectAllChildren(source); done("Selected: press Ctrl+C to copy"); }
     button.addEventListener("click", function () {
-      var text = source.textContent;
-      if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(text).then(function () { done("Copied"); }, function () { fallback(text); });
-      } else {
-        fallback(text);
-      }
+      if (!navigator.clipboard) { return select(); }
+      navigator.clipboard.writeText(source.textContent).then(function () { done("Copied"); }, select);
     });
   }
 
-  var list = document.querySelector("[data-papers]");
+  var list = one("[data-papers]");
   if (list) { setUpList(list); }
-  Array.prototype.slice.call(document.querySelectorAll("button[data-copy]")).forEach(setUpCopy);
+  all("[data-copy]").forEach(setUpCopy);
 }());

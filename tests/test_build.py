@@ -121,7 +121,8 @@ def test_feed_sitemap_and_csl_json_parse(tmp_path: Path) -> None:
     locs = [
         e.text for e in ET.parse(out / "sitemap.xml").getroot().iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
     ]
-    assert locs[0] == "https://zoe.example.org/pubs/" and len(locs) == 1 + 3 + 3 + 1
+    assert locs[0] == "https://zoe.example.org/pubs/" and len(locs) == 1 + 3 + 3 + 2 + 1  # index, papers, venues,
+    assert "https://zoe.example.org/pubs/authors/jan-olund/" in locs  # co-authors, pages
     csl = json.loads((out / "publications.json").read_text(encoding="utf-8"))
     assert csl[0]["author"][1] == {"given": "Jan", "family": "Ølund"}
     assert csl[2]["type"] == "article-journal"
@@ -249,7 +250,7 @@ def test_a_template_may_loop_over_a_years_papers_itself(tmp_path: Path) -> None:
     looped = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     build(SITES / "minimal", tmp_path / "plain")
     plain = (tmp_path / "plain" / "index.html").read_text(encoding="utf-8")
-    assert looped.count("data-paper=") == plain.count("data-paper=") == 3
+    assert looped.count("data-paper=") == plain.count("data-paper=") == 3 + 1  # one paper is also in Selected work
     assert "<p data-count-2024>2</p>" in looped
     venue = (tmp_path / "out" / "venues" / "acl" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../papers/2024.acl-long.1/index.html"' in venue

@@ -75,7 +75,7 @@ def test_build_reports_what_it_wrote(tmp_path: Path) -> None:
     result = run_cli("build", "--root", str(SITES / "minimal"), "--out", str(out))
     assert result.returncode == 0
     files = sum(1 for p in out.rglob("*") if p.is_file())
-    assert result.stdout.startswith(f"built 3 papers, 9 pages, {files} files into {out} in ")
+    assert result.stdout.startswith(f"built 3 papers, 11 pages, {files} files into {out} in ")
 
 
 SHORT_USAGE = """\

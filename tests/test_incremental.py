@@ -8,6 +8,7 @@ entry template, edit site.yaml, add or remove static files, break and fix a file
 from __future__ import annotations
 
 import random
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -211,14 +212,21 @@ def test_one_paper_edit_rewrites_only_what_shows_it(tmp_path: Path) -> None:
     index = (out / "index.html").read_text(encoding="utf-8")
     venue = index.split(f'data-paper="{paper_id}" data-venue="')[1].split('"')[0]
     neighbours = {f"papers/{n}/index.html" for n in _neighbours(out, paper_id)}
-    expected = {
-        f"papers/{paper_id}/index.html",
-        f"papers/{paper_id}/{paper_id}.bib",
-        "index.html",
-        f"venues/{venue}/index.html",
-        "publications.bib",
-        "publications.json",
-    } | neighbours
+    page = (out / "papers" / paper_id / "index.html").read_text(encoding="utf-8")
+    coauthors = {f"authors/{slug}/index.html" for slug in re.findall(r'href="\.\./\.\./authors/([^/]+)/', page)}
+    assert coauthors
+    expected = (
+        {
+            f"papers/{paper_id}/index.html",
+            f"papers/{paper_id}/{paper_id}.bib",
+            "index.html",
+            f"venues/{venue}/index.html",
+            "publications.bib",
+            "publications.json",
+        }
+        | neighbours
+        | coauthors
+    )
     if "A Completely New Title" in (out / "feed.xml").read_text(encoding="utf-8"):
         expected.add("feed.xml")
     assert changed == expected

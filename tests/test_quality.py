@@ -21,13 +21,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("quality")
     build(REPO, root / "repo")
     build(SITES / "minimal", root / "mini")
-    return {"repo": root / "repo", "mini": root / "mini"}
+    build(SITES / "coauthors", root / "co")
+    return {"repo": root / "repo", "mini": root / "mini", "co": root / "co"}
 
 
 def test_nu_html_checker_finds_no_errors(built: dict[str, Path]) -> None:
     assert VNU.is_file(), "the Nu checker is missing: run the tests with `make test`, which installs it"
     result = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--skip-non-html", str(built["repo"]), str(built["mini"])],
+        ["java", "-jar", str(VNU), "--errors-only", "--skip-non-html", *(str(site) for site in built.values())],
         capture_output=True,
         text=True,
         timeout=300,
@@ -38,8 +39,10 @@ def test_nu_html_checker_finds_no_errors(built: dict[str, Path]) -> None:
 PAGES = [
     "index.html",
     "index.html?venue=findings-of-acl",
+    "index.html?author=yingxia-shao",
     "papers/2024.acl-long.191/index.html",
     "venues/acl/index.html",
+    "authors/ying-wei/index.html",
     "404.html",
 ]
 
@@ -53,6 +56,7 @@ def test_axe_finds_no_violations(browser: Browser, built: dict[str, Path], schem
         built["mini"].as_uri() + "/" + path
         for path in ("index.html", "about/index.html", "papers/2024.acl-long.1/index.html")
     ]
+    urls += [built["co"].as_uri() + "/" + path for path in ("index.html", "authors/jose-garcia/index.html")]
     found = {}
     for url in urls:
         page.goto(url)
