@@ -1,6 +1,7 @@
 """Synthetic publication corpora for benchmarks and rebuild tests, in the content format.
 
     python -m bench.corpus --papers 10000 --out DIR
+    python -m bench.corpus --papers 10000 --authors 20000 --out DIR    # exactly 20,000 co-authors
 
 Writes DIR/content/site.yaml and DIR/content/papers/YEAR.yaml (a list per year). The same
 arguments always give byte-identical files. Shapes follow real lists: long proceedings titles
@@ -11,7 +12,10 @@ Markdown abstracts of 50-250 words (some with links), ids on most papers, pages,
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
+import string
+from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
@@ -116,8 +120,8 @@ def abstract(rng: random.Random, i: int) -> str:
     return " ".join(sentences)
 
 
-def paper(rng: random.Random, i: int, names: list[str]) -> dict[str, object]:
-    """One paper."""
+def paper(rng: random.Random, i: int, names: list[str] | Iterator[str]) -> dict[str, object]:
+    """One paper, its authors drawn from NAMES (a list) or the next ones of NAMES (an iterator)."""
     year = rng.randint(1995, 2026)
     line, prefix = rng.choice(VENUES)
     venue = line.format(year=year, nth=ordinal(year - 1962), vol=year - 1987)
@@ -125,7 +129,9 @@ def paper(rng: random.Random, i: int, names: list[str]) -> dict[str, object]:
     data: dict[str, object] = {}
     if i % 10:
         data["id"] = f"{year}.{prefix}.{i}"
-    data.update(title=title, authors=rng.sample(names, rng.randint(1, 9)), year=year, venue=venue)
+    count = rng.randint(1, 9)
+    authors = rng.sample(names, count) if isinstance(names, list) else list(itertools.islice(names, count))
+    data.update(title=title, authors=authors, year=year, venue=venue)
     if i % 3 == 0:
         data["month"] = rng.choice(MONTHS)
     first = rng.randint(1, 12000)
@@ -145,13 +151,31 @@ def author_names(rng: random.Random, papers: int) -> list[str]:
     return sorted(pool)
 
 
-def write_corpus(out: Path, papers: int, seed: int = 739) -> None:
-    """DIR/content with `papers` papers."""
+def crowd(rng: random.Random, authors: int) -> list[str]:
+    """AUTHORS distinct names (first name, middle initial, family name), shuffled."""
+    every = (
+        f"{first} {initial}. {particle}{last}"
+        for particle in dict.fromkeys(PARTICLES)
+        for first in FIRST
+        for initial in string.ascii_uppercase
+        for last in LAST
+    )
+    names = list(itertools.islice(every, authors))
+    if len(names) < authors:
+        raise SystemExit(f"--authors: at most {len(names)} distinct names")
+    rng.shuffle(names)
+    return names
+
+
+def write_corpus(out: Path, papers: int, seed: int = 739, authors: int | None = None) -> None:
+    """DIR/content with PAPERS papers; with AUTHORS, every one of that many co-authors on one paper or more
+    (taken in turn; the owner is one more)."""
     rng = random.Random(seed)
-    names = author_names(rng, papers)
+    names = author_names(rng, papers) if authors is None else crowd(rng, authors + 1)
+    drawn: list[str] | Iterator[str] = names if authors is None else itertools.cycle(names)
     by_year: dict[int, list[dict[str, object]]] = {}
     for i in range(papers):
-        item = paper(rng, i, names)
+        item = paper(rng, i, drawn)
         by_year.setdefault(int(str(item["year"])), []).append(item)
     folder = out / "content" / "papers"
     folder.mkdir(parents=True, exist_ok=True)
@@ -172,8 +196,9 @@ def main() -> None:
     parser.add_argument("--papers", type=int, default=1000)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=739)
+    parser.add_argument("--authors", type=int, help="this many co-authors, each on a paper or more")
     args = parser.parse_args()
-    write_corpus(args.out, args.papers, args.seed)
+    write_corpus(args.out, args.papers, args.seed, args.authors)
     print(f"{args.papers} papers under {args.out / 'content'}")
 
 

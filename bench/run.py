@@ -1,7 +1,7 @@
 """The benchmark: cold build, one-paper rebuild, no-op rebuild, pages written and peak memory.
 
-    python -m bench.run                       # corpora of 1,000 and 10,000 papers (bench/corpus.py)
-    python -m bench.run --sizes 100000        # make bench-large
+    python -m bench.run                       # 1,000 and 10,000 papers, and 10,000 with 20,000 co-authors
+    python -m bench.run --sizes 100000        # make bench-large (PAPERS or PAPERS:CO-AUTHORS)
     python -m bench.run --corpus DIR          # an existing corpus, e.g. from make_corpus.py
 
 Every figure is the median of --runs runs. A cold build is a fresh process with no cache of any
@@ -144,7 +144,7 @@ def table(rows: list[dict[str, Any]]) -> str:
 def main() -> None:
     """Command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
+    parser.add_argument("--sizes", nargs="*", default=["1000", "10000", "10000:20000"])
     parser.add_argument("--corpus", type=Path, help="measure this corpus instead of generating them")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--scratch", type=Path, help="build in this folder (default: the system's temporary folder)")
@@ -154,9 +154,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=args.scratch) as scratch:
         corpora = [(str(args.corpus), args.corpus)] if args.corpus else []
         for size in [] if args.corpus else args.sizes:
-            folder = Path(scratch) / f"corpus-{size}"
-            write_corpus(folder, size)
-            corpora.append((f"bench/corpus.py {size}", folder))
+            papers, _, authors = size.partition(":")
+            folder = Path(scratch) / f"corpus-{papers}-{authors}"
+            write_corpus(folder, int(papers), authors=int(authors) if authors else None)
+            corpora.append((f"bench/corpus.py {papers}" + (f", {authors} co-authors" if authors else ""), folder))
         print(table([]), flush=True)
         for number, (name, folder) in enumerate(corpora):
             work = Path(scratch) / f"work-{number}"
