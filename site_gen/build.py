@@ -20,7 +20,7 @@ from site_gen.parallel import default_jobs, run_tasks
 from site_gen.render import Recipe, plan, prepare_markdown
 from site_gen.templates import Templates, make_templates, template_files
 from site_gen.validate import validate
-from site_gen.write import whole, write_changes, write_files, write_site
+from site_gen.write import held, write_changes, write_files, write_site
 
 PAPERS_PER_RUN = 250  # papers rendered by one process at a time: a few milliseconds of coordination at 100,000
 # Past this many changed outputs (a template or site.yaml edit), stream a whole new folder instead.
@@ -169,7 +169,7 @@ class Builder:
 
     def _update(self, changed: list[Recipe], recipes: list[Recipe], ready: Prepared) -> tuple[str, ...]:
         """Render what changed (all of it before writing any of it), then rewrite only files whose bytes differ."""
-        files = [(recipe.path, whole(recipe.make())) for recipe in changed]
+        files = [(recipe.path, held(recipe.make())) for recipe in changed]
         static = _static_stamps(ready)
         copies = {rel: src for rel, (src, stamp) in static.items() if self._static.get(rel) != (src, stamp)}
         outputs = self.memory.outputs

@@ -186,7 +186,7 @@ def _serve_command(commands: Any) -> None:
         SUMMARIES["serve"],
         "Build the site into ROOT/_site, serve it at http://HOST:PORT/ and rebuild what changed on every save "
         "under content/, templates/ and static/; the open page reloads by itself. While the content has "
-        "errors, the browser shows them and the last good site stays served. Ctrl+C stops it.",
+        "errors, every page shows them (the last good build stays on disk until the fix). Ctrl+C stops it.",
         "serve --port 8001 --open",
     )
     _add_root(serve_cmd)

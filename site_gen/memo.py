@@ -20,6 +20,8 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
+    from markupsafe import Markup
+
     from site_gen.derive import CoAuthor, Entry, YearGroup
     from site_gen.model import Owner, Paper
     from site_gen.render import Parts
@@ -99,7 +101,7 @@ class Memory:
     markdown: Table[str, str] = field(default_factory=Table)
     views: Table[Entry, PaperView] = field(default_factory=Table)
     parts: Table[Entry, Parts] = field(default_factory=Table)
-    blocks: Table[Hashable, str] = field(default_factory=Table)  # ("list", root, YearGroup), ("coauthors", ...)
+    blocks: Table[Hashable, Markup] = field(default_factory=Table)  # ("list", root, YearGroup), ("coauthors", ...)
     exports: Table[tuple[str, YearGroup], bytes] = field(default_factory=Table)
     # plan: the renderer for the site, its pages and templates; the latest build's papers and their
     # recipes, with what else they were made from (site, pages, templates)

@@ -69,7 +69,7 @@ class YearList:
     @property
     def entries(self) -> Markup:
         """The year's list entries for this page, joined."""
-        return Markup(self._renderer.joined(self._group, self._root, self._kept))
+        return self._renderer.joined(self._group, self._root, self._kept)
 
     @property
     def papers(self) -> list[PaperView]:
@@ -145,7 +145,7 @@ class Renderer:
         not for the many small pages a rebuild rarely remakes, whose years are quick to join)."""
         return [YearList(group.year, self, group, root, kept) for group in years]
 
-    def joined(self, group: YearGroup, root: str, kept: bool = True) -> str:
+    def joined(self, group: YearGroup, root: str, kept: bool = True) -> Markup:
         """A year's list entries for a page ROOT away from the site root, joined (KEPT for the next build)."""
         join = functools.partial(self._join, group.entries, root)
         return self.memory.blocks.made(("list", root, group), join) if kept else join()
@@ -153,18 +153,20 @@ class Renderer:
     def coauthor_list(self, coauthors: tuple[CoAuthor, ...]) -> Markup:
         """The index's co-author list, rendered by `_coauthors.html` (kept: it changes only with a name or a count,
         and 20,000 co-authors take a while)."""
-        render = functools.partial(
-            self.templates.render, COAUTHORS_TEMPLATE, coauthors=coauthors, shown=COAUTHORS_SHOWN
-        )
-        return Markup(self.memory.blocks.made(self.coauthors_key(coauthors), render))
+
+        def render() -> Markup:
+            return Markup(self.templates.render(COAUTHORS_TEMPLATE, coauthors=coauthors, shown=COAUTHORS_SHOWN))
+
+        return self.memory.blocks.made(self.coauthors_key(coauthors), render)
 
     def coauthors_key(self, coauthors: tuple[CoAuthor, ...]) -> Hashable:
         """What the co-author list is made from."""
         return ("coauthors", self.print(COAUTHORS_TEMPLATE), tuple((g.slug, g.name, g.count) for g in coauthors))
 
-    def _join(self, entries: tuple[Entry, ...], root: str) -> str:
-        """List entries for a page ROOT away from the site root, joined."""
-        return "\n".join(self.entry_html(entry, root) for entry in entries)
+    def _join(self, entries: tuple[Entry, ...], root: str) -> Markup:
+        """List entries for a page ROOT away from the site root, joined (as Markup once: each Markup() of a
+        year's entries is a copy of them)."""
+        return Markup("\n".join(self.entry_html(entry, root) for entry in entries))
 
     def bibtex(self, entry: Entry) -> tuple[str, str]:
         """One paper's BibTeX entry, without and with its abstract (kept for rebuilds; a one-off build

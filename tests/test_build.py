@@ -12,7 +12,7 @@ import markupsafe
 
 from site_gen.render import sitemaps
 from site_gen.templates import make_templates
-from site_gen.write import whole, write_file
+from site_gen.write import held, write_changes, write_file
 from tests.conftest import REPO, SITES, run_cli, tree_digest, tree_files
 
 
@@ -205,7 +205,7 @@ def test_a_template_error_in_a_rendering_process_is_located(tmp_path: Path) -> N
 def test_sitemaps_past_the_protocol_limit_become_an_index(tmp_path: Path) -> None:
     templates = make_templates((REPO / "templates",))
     paths = ["", "papers/a/", "papers/b/", "papers/c/", "venues/acl/"]
-    files = {r.path: whole(r.make()) for r in sitemaps(templates, "https://u.github.io/r/", paths, limit=2)}
+    files = {r.path: b"".join(held(r.make())) for r in sitemaps(templates, "https://u.github.io/r/", paths, limit=2)}
     assert sorted(files) == ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml", "sitemap.xml"]
     ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
     index = ET.fromstring(files["sitemap.xml"])
@@ -234,6 +234,14 @@ def test_a_file_of_more_pieces_than_one_system_call_takes_is_written_whole(tmp_p
     pieces = [f"piece {i}\n".encode() for i in range(3000)] + [b"", b"end"]
     write_file(str(tmp_path / "f"), pieces)
     assert (tmp_path / "f").read_bytes() == b"".join(pieces)
+
+
+def test_a_rebuild_rewrites_a_file_only_when_one_of_its_pieces_differs(tmp_path: Path) -> None:
+    (tmp_path / "same").write_bytes(b"abcdef")
+    (tmp_path / "late").write_bytes(b"abcdef")
+    files = [("same", [b"ab", b"", b"cdef"]), ("late", [b"abc", b"deX"]), ("new", [b"n", b"ew"])]
+    assert write_changes(tmp_path, files, {}, []) == ("late", "new")
+    assert [(tmp_path / name).read_bytes() for name in ("same", "late", "new")] == [b"abcdef", b"abcdeX", b"new"]
 
 
 def test_a_template_may_loop_over_a_years_papers_itself(tmp_path: Path) -> None:
