@@ -32,7 +32,7 @@ _MARKDOWN_LINK = re.compile(r"\[[^\[\]\\`]*\]\(https?://[^()\s\\`<>]*\)")
 def markdown(text: str) -> str:
     """Markdown to HTML: CommonMark, raw HTML escaped, bare http(s) and e-mail addresses made links."""
     if is_plain(text):
-        return "<p>" + text.replace('"', "&quot;") + "</p>\n"
+        return plain_paragraph(text)
     engine = _WITH_LINKIFY if _may_hold_bare_address(text) else _WITHOUT_LINKIFY
     return str(engine.render(text))
 
@@ -40,6 +40,11 @@ def markdown(text: str) -> str:
 def is_plain(text: str) -> bool:
     """Whether TEXT is one line that no Markdown rule (nor linkify) reads anything in."""
     return bool(text) and text == text.strip() and _SYNTAX.search(text) is None and _BLOCK_START.match(text) is None
+
+
+def plain_paragraph(text: str) -> str:
+    """A text is_plain() finds plain, as the paragraph markdown-it makes of it."""
+    return "<p>" + text.replace('"', "&quot;") + "</p>\n"
 
 
 def _may_hold_bare_address(text: str) -> bool:

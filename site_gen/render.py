@@ -21,7 +21,7 @@ from site_gen import citations
 from site_gen.cache import RenderedMarkdown, digest
 from site_gen.chart import papers_chart
 from site_gen.derive import Catalog, CoAuthor, Entry, VenueGroup, YearGroup, group_years, owner_slugs
-from site_gen.markup import is_plain, markdown
+from site_gen.markup import is_plain, markdown, plain_paragraph
 from site_gen.memo import Memory, Table
 from site_gen.model import Page, Site
 from site_gen.parallel import run_tasks
@@ -121,7 +121,10 @@ class Renderer:
 
     def markdown(self, text: str) -> str:
         """Markdown as HTML: rendered before (see prepare_markdown), or now."""
-        return self.memory.markdown.get(text) or markdown(text)
+        found = self.memory.markdown.get(text)
+        if found is None:
+            return markdown(text)
+        return found or plain_paragraph(text)  # "": known to be plain, not searched for syntax again
 
     def entry_html(self, entry: Entry, root: str) -> str:
         """One paper's list entry, for a page ROOT away from the site root.
