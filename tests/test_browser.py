@@ -436,6 +436,17 @@ def test_tags_are_shown_and_searchable(page: Page, sites: dict[str, str], proble
     expect(page.locator("[data-paper]:visible .paper-tags li")).to_have_text(["retrieval", "multilingual"])
 
 
+@pytest.mark.parametrize("where", ["co", "co_file"])
+def test_a_tag_leads_to_the_index_searching_for_it(page: Page, sites: dict[str, str], where: str) -> None:
+    page.goto(sites[where] + "papers/2023.emnlp-main.1/index.html")
+    page.locator(".paper-tags").get_by_role("link", name="Retrieval").click()
+    expect(page.locator('input[type="search"]')).to_have_value("Retrieval")
+    assert visible_papers(page) == ["2024.acl-long.1", "2023.emnlp-main.1"]
+    page.locator("[data-paper='2024.acl-long.1'] .paper-tags").get_by_role("link", name="multilingual").click()
+    expect(page.locator('input[type="search"]')).to_have_value("multilingual")
+    assert visible_papers(page) == ["2024.acl-long.1"]
+
+
 def test_the_owner_header_shows_the_photo_affiliation_bio_and_links(
     page: Page, sites: dict[str, str], problems: list[str]
 ) -> None:

@@ -150,10 +150,13 @@ def test_selected_papers_open_the_index_and_stay_in_their_years(built: dict[str,
     assert 'data-section="selected"' not in read(built["repo"] / "index.html")  # nothing is selected there
 
 
-def test_tags_show_on_entries_and_paper_pages(built: dict[str, Path]) -> None:
-    tags = '<ul class="paper-tags" aria-label="Tags"><li>retrieval</li> <li>multilingual</li> </ul>'
-    assert tags in read(built["co"] / "index.html")
-    assert tags in read(built["co"] / "papers" / "2024.acl-long.1" / "index.html")
+def test_tags_show_on_entries_and_paper_pages_each_a_search_of_the_index(built: dict[str, Path]) -> None:
+    def tags(root: str) -> str:
+        items = (f'<li><a href="{root}index.html?q={tag}">{tag}</a></li> ' for tag in ("retrieval", "multilingual"))
+        return f'<ul class="paper-tags" aria-label="Tags">{"".join(items)}</ul>'
+
+    assert tags("") in read(built["co"] / "index.html")
+    assert tags("../../") in read(built["co"] / "papers" / "2024.acl-long.1" / "index.html")
 
 
 def test_the_owner_header_has_an_icon_for_each_link(built: dict[str, Path]) -> None:
