@@ -1,5 +1,6 @@
-"""The same work in Hugo, for comparison: an index by year, a page per paper with citation metadata
-and BibTeX, a page per venue group. Needs Debian's `hugo` (apt-get install hugo).
+"""The same work in Hugo, for comparison: an index by year with the co-authors and their counts, a page
+per paper with citation metadata and BibTeX, a page per venue group and per co-author (Hugo's taxonomies,
+HTML only, as site-gen's). Needs Debian's `hugo` (apt-get install hugo).
 
     python -m bench.hugo CORPUS [--runs 3] [--scratch DIR]
 
@@ -22,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from site_gen.build import Builder
+from site_gen.derive import owner_slugs
 
 LAYOUTS = {
     "_default/baseof.html": """<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -29,6 +31,8 @@ LAYOUTS = {
 <body><main>{{ block "main" . }}{{ end }}</main></body></html>
 """,
     "index.html": """{{ define "main" }}<h1>{{ .Site.Title }}</h1>
+<ul>{{ range .Site.Taxonomies.coauthors.ByCount }}
+<li><a href="{{ .Page.RelPermalink }}">{{ .Page.Title }} {{ .Count }}</a></li>{{ end }}</ul>
 {{ range (where .Site.RegularPages "Section" "papers").GroupByParam "year" "desc" }}
 <section><h2>{{ .Key }}</h2><ol>{{ range .Pages }}{{ partial "entry.html" . }}{{ end }}</ol></section>
 {{ end }}{{ end }}
@@ -69,7 +73,13 @@ def convert(corpus: Path, site: Path) -> Path:
     """A Hugo site in SITE with CORPUS's papers (ids and venue groups as site-gen derives them); one paper file."""
     catalog = Builder(corpus, site / "unused").prepare().catalog
     site.mkdir(parents=True)
-    config = {"baseURL": catalog.site.base_url, "title": catalog.site.title, "taxonomies": {"venue": "venues"}}
+    config = {
+        "baseURL": catalog.site.base_url,
+        "title": catalog.site.title,
+        "taxonomies": {"venue": "venues", "coauthor": "coauthors"},
+        "outputs": {"term": ["HTML"], "taxonomy": ["HTML"]},  # no feed per venue and co-author: site-gen has none
+    }
+    mine = owner_slugs(catalog.site.author)
     (site / "config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
     for name, text in LAYOUTS.items():
         (site / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
@@ -85,6 +95,7 @@ def convert(corpus: Path, site: Path) -> Path:
             "year": paper.year,
             "venue": paper.venue,
             "venues": [entry.venue.name],
+            "coauthors": [a for a, slug in zip(paper.authors, entry.author_slugs, strict=True) if slug not in mine],
             "pdf": paper.pdf.url if paper.pdf else None,
         }
         body = paper.abstract or ""
