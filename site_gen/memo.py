@@ -89,9 +89,9 @@ class Memory:
     # load: a file as read at a stamp; a list file's items, by the digest of each one's text
     parsed: Table[tuple[str, tuple[int, int]], Any] = field(default_factory=Table)
     items: Table[str, dict[str, Any]] = field(default_factory=Table)
-    # validate: a valid paper, by (file, place in it, what it was read from); a whole file's, by its items
+    # validate: a valid paper, by (file, place in it, what it was read from); a file's, with what each was read from
     papers: Table[tuple[str, int, str], Paper] = field(default_factory=Table)
-    validated: Table[tuple[str, tuple[str, ...]], tuple[Paper, ...]] = field(default_factory=Table)
+    validated: Table[str, tuple[tuple[str, ...], tuple[Paper, ...]]] = field(default_factory=Table)
     # derive: a paper's entry (its id and venue group); the latest build's co-authors, with the owner and the
     # entries they were grouped from
     entries: Table[Paper, Entry] = field(default_factory=Table)

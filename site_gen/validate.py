@@ -477,15 +477,19 @@ def arxiv_fields(values: dict[str, Any]) -> str | None:
 
 
 PaperMemo = Table[tuple[str, int, str], Paper]
-FileMemo = Table[tuple[str, tuple[str, ...]], tuple[Paper, ...]]
+FileMemo = Table[str, tuple[tuple[str, ...], tuple[Paper, ...]]]  # path -> (what each item was read from, papers)
 
 
-def validate_papers(source: Source, spec: dict[str, Check], memo: PaperMemo) -> tuple[list[Paper], list[SiteError]]:
+def validate_papers(
+    source: Source, spec: dict[str, Check], memo: PaperMemo, same: dict[int, Paper] | None = None
+) -> tuple[list[Paper], list[SiteError]]:
     """A papers file: one paper (a mapping), a list of papers, or nothing yet.
 
-    A valid paper is validated once for what it was read from (MEMO); one with errors every time, as
+    A valid paper is validated once for what it was read from (MEMO, or SAME: the papers of the file's
+    last valid version read from the same text at the same place); one with errors every time, as
     their places in the file may have moved.
     """
+    same = same or {}
     data = source.data
     if data is None:
         return [], []
@@ -497,7 +501,7 @@ def validate_papers(source: Source, spec: dict[str, Check], memo: PaperMemo) -> 
     papers, errors = [], []
     for index, (keys, item) in enumerate(items):
         key = (source.path, index, source.key(index))
-        found = memo.get(key)
+        found = same.get(index) or memo.get(key)
         if found is None:
             found, item_errors = validate_paper(source, keys, item, spec)
             errors += item_errors
@@ -506,6 +510,27 @@ def validate_papers(source: Source, spec: dict[str, Check], memo: PaperMemo) -> 
         if found is not None:
             papers.append(found)
     return papers, errors
+
+
+def _file_papers(
+    source: Source, spec: dict[str, Check], memo: PaperMemo, files: FileMemo, errors: list[SiteError]
+) -> tuple[Paper, ...]:
+    """The valid papers of one file, as validated before where they were read from the same text; its errors
+    added to ERRORS."""
+    data = source.data
+    keys = tuple(source.key(index) for index in range(len(data) if isinstance(data, list) else int(data is not None)))
+    before = files.get(source.path)
+    if before is not None and before[0] == keys:
+        return before[1]
+    same = {}
+    if before is not None:
+        kept = zip(keys, *before, strict=False)  # items up to the shorter of the two versions
+        same = {index: paper for index, (key, key_before, paper) in enumerate(kept) if key == key_before}
+    found, paper_errors = validate_papers(source, spec, memo, same)
+    errors += paper_errors
+    if paper_errors:
+        return tuple(found)
+    return files.put(source.path, (keys, tuple(found)))[1]
 
 
 # ---- pages ----
@@ -537,8 +562,9 @@ def validate(
     """The valid part of the content (None without a valid site.yaml) and every error found.
 
     MEMO: papers validated before, by file, place and what they were read from; FILES: the papers of
-    whole files that had no errors, by what they were read from. Whether a local pdf exists depends on
-    the static files too, so both are kept only while those stay the same.
+    each file that had no errors, with what each was read from (a file edited in one place is validated
+    in that place only). Whether a local pdf exists depends on the static files too, so both are kept
+    only while those stay the same.
     """
     memo, files = memo or Table(), files or Table()
     for table in (memo, files):
@@ -551,12 +577,7 @@ def validate(
     spec = paper_spec(links)
     papers: list[Paper] = []
     for source in inputs.papers:
-        known = files.get((source.path, source.keys))
-        if known is None:
-            found, paper_errors = validate_papers(source, spec, memo)
-            known = tuple(found) if paper_errors else files.put((source.path, source.keys), tuple(found))
-            errors += paper_errors
-        papers += known
+        papers += _file_papers(source, spec, memo, files, errors)
     pages = []
     for text_file in inputs.pages:
         page, page_errors = validate_page(text_file)
