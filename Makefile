@@ -18,8 +18,10 @@ PORT ?= 8000
 
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 # What the installed copy is made of, folders included (a file added or removed changes its folder): it is
-# reinstalled when any of these changes.
-SOURCES := pyproject.toml $(shell find site_gen templates static -name __pycache__ -prune -o -print 2>/dev/null)
+# reinstalled when any of these changes. Of static/ only the generator's own files: a user's photo and
+# PDFs live there too, and are the site's, not site-gen's.
+SOURCES := pyproject.toml templates static/favicon.svg static/site.css static/site.js \
+	$(shell find site_gen -name __pycache__ -prune -o -print 2>/dev/null) $(wildcard templates/*.html templates/*.xml)
 
 # The project goes into .venv as `pip install .` puts it, not editable: setuptools' editable install of a
 # package whose templates/ and static/ live outside it prints a warning banner on every set-up, which a

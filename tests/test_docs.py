@@ -95,6 +95,24 @@ def test_setup_reinstalls_what_changed_and_nothing_that_was_removed(
     assert not (package / "gone.py").exists()
 
 
+def test_a_photo_and_pdfs_in_static_are_the_sites_own_not_a_reinstall(
+    setup: subprocess.CompletedProcess[str], clone: Path
+) -> None:
+    assert run(["make", "setup"], clone).returncode == 0
+    installed_a_second_ago(clone)
+    (clone / "static" / "img").mkdir()
+    (clone / "static" / "img" / "me.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>\n', encoding="utf-8")
+    (clone / "static" / "paper.pdf").write_bytes(b"%PDF-1.4\n")
+    try:
+        assert run(["make", "setup"], clone).stdout == "make: Nothing to be done for 'setup'.\n"
+        built = run([".venv/bin/site-gen", "build", "--out", "photo-site"], clone)
+        assert built.returncode == 0, built.stderr
+        assert (clone / "photo-site" / "static" / "img" / "me.svg").is_file()
+    finally:
+        shutil.rmtree(clone / "static" / "img")
+        (clone / "static" / "paper.pdf").unlink()
+
+
 def shell_lines(doc: str) -> list[str]:
     """The command lines of DOC's shell blocks, in order (a line ending in a backslash goes on)."""
     lines = []
