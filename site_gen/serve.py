@@ -110,6 +110,8 @@ class Preview:
         if path == BUILD_PATH:
             return _respond(start_response, "200 OK", str(self.generation).encode(), "text/plain; charset=utf-8")
         target = (self.out / path.lstrip("/")).resolve()
+        if target.is_dir() and not path.endswith("/") and target.is_relative_to(self.out):
+            return _folder_redirect(start_response, environ)
         if target.is_dir():
             target = target / "index.html"
         if self.errors and target.suffix == ".html":
@@ -157,6 +159,14 @@ def _describe(saved: list[str]) -> str:
         return f"{saved[0]} changed"
     shown = ", ".join(saved[:NAMES_SHOWN]) + (", ..." if len(saved) > NAMES_SHOWN else "")
     return f"{len(saved)} files changed ({shown})"
+
+
+def _folder_redirect(start_response: Callable[..., Any], environ: dict[str, Any]) -> list[bytes]:
+    """To a folder's address with its '/', as GitHub Pages does: the relative links of its index.html start there."""
+    query = environ.get("QUERY_STRING", "")
+    location = urllib.parse.quote(environ.get("PATH_INFO", "/")) + "/" + (f"?{query}" if query else "")
+    start_response("301 Moved Permanently", [("Location", location), ("Content-Length", "0")])
+    return [b""]
 
 
 def _respond(start_response: Callable[..., Any], status: str, body: bytes, kind: str) -> list[bytes]:

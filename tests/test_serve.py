@@ -439,6 +439,14 @@ def test_serves_the_site_with_the_reload_script(preview: Running) -> None:
     assert fetch(preview.url + "no/such/page")[0] == 404
 
 
+def test_a_folder_without_its_slash_redirects_so_relative_links_work(page: Page, preview: Running) -> None:
+    page.goto(preview.url + "papers/2024.acl-long.1?from=typed")
+    assert page.url == preview.url + "papers/2024.acl-long.1/?from=typed"
+    bib = page.locator("a[download]").evaluate("a => a.href")
+    assert bib == preview.url + "papers/2024.acl-long.1/2024.acl-long.1.bib"
+    assert fetch(bib)[0] == 200
+
+
 def test_the_built_site_carries_nothing_of_the_preview(preview: Running) -> None:
     built = (preview.root / "_site" / "index.html").read_text(encoding="utf-8")
     assert "livereload" not in built and "__site-gen" not in built
