@@ -286,12 +286,13 @@ def short_usage() -> str:
     return "\n".join(["usage: site-gen COMMAND [OPTIONS]", "", "commands:", *commands, "", more])
 
 
-def report(errors: Sequence[SiteError]) -> int:
-    """Print every error to stderr; the content exit code."""
+def report(errors: Sequence[SiteError], command: str) -> int:
+    """Print every error to stderr, then how many (and, where COMMAND writes files, that it wrote none); the
+    content exit code."""
     for error in errors:
         print(error, file=sys.stderr)
-    noun = "error" if len(errors) == 1 else "errors"
-    print(f"{len(errors)} {noun}; nothing was written", file=sys.stderr)
+    count = f"{len(errors)} error{'' if len(errors) == 1 else 's'}"
+    print(count if command == "check" else f"{count}; nothing was written", file=sys.stderr)
     return EXIT_CONTENT
 
 
@@ -418,6 +419,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except SiteErrors as exc:
-        return report(exc.errors)
+        return report(exc.errors, args.command)
     except KeyboardInterrupt:
         return 130

@@ -32,10 +32,10 @@ def test_check_validates_without_writing(tmp_path: Path) -> None:
     )
     result = run_cli("check", "--root", str(root))
     assert result.returncode == 1
-    assert (
-        result.stderr.splitlines()[0]
-        == "content/papers/bad.yaml:4:1: error: unknown key 'venu' — did you mean 'venue'?"
-    )
+    assert result.stderr.splitlines() == [
+        "content/papers/bad.yaml:4:1: error: unknown key 'venu' — did you mean 'venue'?",
+        "1 error",  # check never writes: no "nothing was written"
+    ]
     assert not (root / "_site").exists()
 
 
