@@ -105,7 +105,7 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="site-gen",
         description="site-gen builds a publication website from the YAML files under content/.",
-        epilog=f'examples:\n\n  {program()} init --name "Ada Lovelace" --from my.bib\n  {program()} serve\n\n'
+        epilog=f'examples:\n\n  {program()} init --name "Ada Lovelace" --from my.bib --replace\n  {program()} serve\n\n'
         f"'site-gen COMMAND --help' says more about a command.\n\n{DOCS}",
         formatter_class=HelpFormatter,
     )
