@@ -98,6 +98,7 @@ _SYNTAX_HINTS = (
 )
 _KEY = re.compile(r"[^\s#'\"\[{][^:#]*?:(?:\s|$)")  # a plain key and its colon, as a line starts one
 _ITEM_MARKS = re.compile(r"(?:-[ ]+)+")
+_GLUED_COLON = re.compile(r"([A-Za-z_]+):([^\s:][^\n]*)")  # year:2021, a key and its value with no space between
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what PyYAML counts lines by
 _INDENTATION = (
     "did not find expected key",
@@ -251,6 +252,13 @@ def _no_colon(failure: _Failure) -> Place | None:
     if "could not find expected ':'" not in failure.problem or failure.since is None:
         return None
     line, col = failure.since
+    glued = _GLUED_COLON.match(failure.line(line), col)
+    if glued is not None:
+        message = (
+            f"invalid YAML: no space after the ':' of '{glued.group(1)}', so YAML reads '{glued.group()}' as one "
+            f"word; write '{glued.group(1)}: {glued.group(2)}'"
+        )
+        return line + 1, col + 1, message
     above = failure.above(line)
     message = "invalid YAML: YAML reads this line as a key, but no ':' follows it"
     indent, above_col = _indent(failure.line(line)), _content_column(failure.line(above or 0))
@@ -299,7 +307,9 @@ def _continues(failure: _Failure, line: int) -> str:
 
 def _after_value(failure: _Failure) -> Place | None:
     """Something after a quoted value or a closed [...] list on its line, or a quote that closes lines later."""
-    if not failure.problem.startswith(_INDENTATION) or failure.at is None or failure.starts_line(failure.at):
+    # What follows a closing quote reads as misindented, or (an @, a backquote) as no token at all.
+    follows = failure.problem.startswith(_INDENTATION) or "cannot start any token" in failure.problem
+    if not follows or failure.at is None or failure.starts_line(failure.at):
         return None
     token = _token_before("\n".join(failure.lines[: failure.at[0] + 1]), failure.at)
     if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'"):

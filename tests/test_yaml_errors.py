@@ -98,6 +98,16 @@ CASES = {
         "- title: X\n  \tyear: 2020\n",
         "2:3: invalid YAML: a tab in the indentation; indent with spaces (YAML does not allow tabs there)",
     ),
+    "a quote never closed, until the next quoted value starts with @": (
+        "- title: 'Open\n  year: 2020\n- title: '@-Mentions'\n",
+        "1:10: invalid YAML: the text quoted with ' here runs on to the ' on line 3; add the closing ' where the "
+        "text ends",
+    ),
+    "no space after a key's colon": (
+        "- title: X\n  year:2021\n  venue: V\n",
+        "2:3: invalid YAML: no space after the ':' of 'year', so YAML reads 'year:2021' as one word; write "
+        "'year: 2021'",
+    ),
     "text starting with @": (
         "- title: @home\n",
         "1:10: invalid YAML: while scanning for the next token; found character that cannot start any token (put "
