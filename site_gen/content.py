@@ -101,11 +101,16 @@ class Source:
 
     def key(self, index: int) -> str:
         """What the item at INDEX was read from (the whole file, if it was not cut at its items)."""
-        return self.keys[index] if len(self.keys) > 1 else (self.keys or ("",))[0] + f":{index}"
+        return item_key(self.keys, index)
 
     def error(self, keys: KeyPath, message: str, at_key: bool = False) -> SiteError:
         """A SiteError at the value (or its key) reached by `keys`."""
         return self.where.error(keys, message, at_key)
+
+
+def item_key(keys: tuple[str, ...], index: int) -> str:
+    """What the item at INDEX of a file read from KEYS (a Source's) was read from."""
+    return keys[index] if len(keys) > 1 else (keys or ("",))[0] + f":{index}"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from site_gen import tex
-from site_gen.content import Inputs, KeyPath, Source, TextFile
+from site_gen.content import Inputs, KeyPath, Source, TextFile, item_key
 from site_gen.errors import SiteError
 from site_gen.memo import Table
 from site_gen.model import (
@@ -517,20 +517,19 @@ def _file_papers(
 ) -> tuple[Paper, ...]:
     """The valid papers of one file, as validated before where they were read from the same text; its errors
     added to ERRORS."""
-    data = source.data
-    keys = tuple(source.key(index) for index in range(len(data) if isinstance(data, list) else int(data is not None)))
     before = files.get(source.path)
-    if before is not None and before[0] == keys:
+    if before is not None and before[0] == source.keys:
         return before[1]
     same = {}
     if before is not None:
-        kept = zip(keys, *before, strict=False)  # items up to the shorter of the two versions
-        same = {index: paper for index, (key, key_before, paper) in enumerate(kept) if key == key_before}
+        keys, papers = before
+        items = len(source.data) if isinstance(source.data, list) else int(source.data is not None)
+        same = {i: paper for i, paper in enumerate(papers[:items]) if source.key(i) == item_key(keys, i)}
     found, paper_errors = validate_papers(source, spec, memo, same)
     errors += paper_errors
     if paper_errors:
         return tuple(found)
-    return files.put(source.path, (keys, tuple(found)))[1]
+    return files.put(source.path, (source.keys, tuple(found)))[1]
 
 
 # ---- pages ----
