@@ -66,6 +66,17 @@ class CoAuthor:
         return len(self.entries)
 
 
+@dataclass(frozen=True, slots=True)
+class CoAuthorIndex:
+    """Each co-author's slug, name and places in the catalog's entries, most joint papers first: what the index's
+    co-author list and its script's data are made from. A rebuild that regroups no one keeps the last one."""
+
+    people: tuple[tuple[str, str, tuple[int, ...]], ...] = ()
+    _hash: int | None = hash_slot()
+
+    __hash__ = hash_once
+
+
 @dataclass(frozen=True)
 class Catalog:
     """Everything the renderer needs, in display order."""
@@ -76,6 +87,7 @@ class Catalog:
     venues: tuple[VenueGroup, ...]
     pages: tuple[Page, ...]
     coauthors: tuple[CoAuthor, ...] = ()  # most joint papers first; never the owner
+    coauthor_index: CoAuthorIndex = CoAuthorIndex()
     selected: tuple[Entry, ...] = ()  # the papers marked `selected`, newest first
 
 
@@ -175,22 +187,29 @@ def group_coauthors(entries: tuple[Entry, ...], owner: Owner) -> tuple[CoAuthor,
 REGROUPED = 50  # past this many changed papers, co-authors are grouped anew (an edit changes one or two)
 
 
-def coauthors_of(entries: tuple[Entry, ...], owner: Owner, memory: Memory) -> tuple[CoAuthor, ...]:
-    """group_coauthors; on a rebuild whose changed papers (at most REGROUPED) kept their places and authors,
-    the last build's co-authors with those papers put in: one edit does not regroup 50,000 names."""
+def coauthors_of(
+    entries: tuple[Entry, ...], owner: Owner, memory: Memory
+) -> tuple[tuple[CoAuthor, ...], CoAuthorIndex]:
+    """group_coauthors and their index; on a rebuild whose changed papers (at most REGROUPED) kept their places
+    and authors, the last build's co-authors with those papers put in, and the same index: one edit does not
+    regroup 50,000 names."""
     before = memory.coauthor_plan
     found = _regrouped(before, entries) if before is not None and before[0] == owner else None
-    groups = found if found is not None else group_coauthors(entries, owner)
+    if found is not None and before is not None:
+        groups, index = found, before[3]
+    else:
+        groups = group_coauthors(entries, owner)
+        index = CoAuthorIndex(tuple((group.slug, group.name, group.places) for group in groups))
     if memory.lasting:
-        memory.coauthor_plan = (owner, entries, groups)
-    return groups
+        memory.coauthor_plan = (owner, entries, groups, index)
+    return groups, index
 
 
 def _regrouped(
-    before: tuple[Owner, tuple[Entry, ...], tuple[CoAuthor, ...]], entries: tuple[Entry, ...]
+    before: tuple[Owner, tuple[Entry, ...], tuple[CoAuthor, ...], CoAuthorIndex], entries: tuple[Entry, ...]
 ) -> tuple[CoAuthor, ...] | None:
     """The co-authors of ENTRIES made from those of the entries BEFORE, or None if they cannot be."""
-    owner, old_entries, groups = before
+    owner, old_entries, groups, _ = before
     if len(old_entries) != len(entries):
         return None
     changed = [(old, new) for old, new in zip(old_entries, entries, strict=True) if old is not new and old != new]
@@ -239,13 +258,15 @@ def derive(content: Content, memory: Memory | None = None) -> tuple[Catalog, lis
         entries.append(entry if entry is not None else memo.put(paper, place(paper, rules)))
     errors = duplicate_errors(entries)
     ordered = tuple(sorted(entries, key=lambda e: -e.paper.year))
+    coauthors, coauthor_index = coauthors_of(ordered, content.site.author, memory)
     catalog = Catalog(
         content.site,
         ordered,
         group_years(ordered),
         group_venues(ordered),
         content.pages,
-        coauthors_of(ordered, content.site.author, memory),
+        coauthors,
+        coauthor_index,
         tuple(entry for entry in ordered if entry.paper.selected),
     )
     return catalog, errors

@@ -9,8 +9,11 @@ each build, and starts empty when it differs.
 
 Each table keeps what the latest build used, and forgets the rest when the build ends, so memory
 follows the site, not its history. "Used" includes what an output kept from before would be remade
-from (a year's list entries, a file's items): the stage that keeps the output `touch`es those. A
-one-off build keeps nothing beyond itself, and within itself only as much as its tables' `limit`.
+from (a year's list entries, a file's items): the stage that keeps the output `touch`es those. Where
+that is every paper's share of every list, touching it all on each rebuild would cost more than the
+edit: such a table is told to `keep_all` instead, until it holds half as much again as the site needs
+(`overgrown`), and then it is touched and pruned. A one-off build keeps nothing beyond itself, and
+within itself only as much as its tables' `limit`.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 if TYPE_CHECKING:
     from markupsafe import Markup
 
-    from site_gen.derive import CoAuthor, Entry, YearGroup
+    from site_gen.derive import CoAuthor, CoAuthorIndex, Entry, YearGroup
     from site_gen.model import Owner, Paper
     from site_gen.render import Parts
     from site_gen.views import PaperView
@@ -39,6 +42,7 @@ class Table(Generic[K, V]):
         self._basis: Hashable = None
         self._before: dict[K, V] = {}
         self._now: dict[K, V] = {}
+        self._keep_all = False
 
     def start(self, basis: Hashable) -> None:
         """Begin a build whose results all depend on BASIS too: any kept from another basis are dropped."""
@@ -73,8 +77,24 @@ class Table(Generic[K, V]):
         found = self.get(key)
         return found if found is not None else self.put(key, make())
 
+    def keep_all(self) -> None:
+        """Count every result kept from before as used by this build (see the rule above: until `overgrown`)."""
+        self._keep_all = True
+
+    def __len__(self) -> int:
+        """How many results are kept (a result used again this build counts twice until it ends)."""
+        return len(self._before) + len(self._now)
+
+    def overgrown(self, needed: int) -> bool:
+        """Whether the table holds half as much again as the NEEDED results (and a few) and is worth pruning."""
+        return len(self) > needed * 3 // 2 + 64
+
     def end_build(self) -> None:
         """Forget every result the build that just ended did not use."""
+        if self._keep_all:
+            self._before.update(self._now)
+            self._now, self._keep_all = {}, False
+            return
         self._before, self._now = self._now, {}
 
 
@@ -92,10 +112,10 @@ class Memory:
     # validate: a valid paper, by (file, place in it, what it was read from); a file's, with what each was read from
     papers: Table[tuple[str, int, str], Paper] = field(default_factory=Table)
     validated: Table[str, tuple[tuple[str, ...], tuple[Paper, ...]]] = field(default_factory=Table)
-    # derive: a paper's entry (its id and venue group); the latest build's co-authors, with the owner and the
-    # entries they were grouped from
+    # derive: a paper's entry (its id and venue group); the latest build's co-authors and their index, with the
+    # owner and the entries they were grouped from
     entries: Table[Paper, Entry] = field(default_factory=Table)
-    coauthor_plan: tuple[Owner, tuple[Entry, ...], tuple[CoAuthor, ...]] | None = None
+    coauthor_plan: tuple[Owner, tuple[Entry, ...], tuple[CoAuthor, ...], CoAuthorIndex] | None = None
     # render: Markdown texts as HTML (those that are more than plain text); what templates see of a
     # paper; what list pages and exports take from it; joined list blocks and export blocks
     markdown: Table[str, str] = field(default_factory=Table)

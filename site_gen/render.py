@@ -20,7 +20,7 @@ from markupsafe import Markup
 from site_gen import citations
 from site_gen.cache import RenderedMarkdown, digest
 from site_gen.chart import papers_chart
-from site_gen.derive import Catalog, CoAuthor, Entry, VenueGroup, YearGroup, group_years, owner_slugs
+from site_gen.derive import Catalog, CoAuthor, CoAuthorIndex, Entry, VenueGroup, YearGroup, group_years, owner_slugs
 from site_gen.markup import is_plain, markdown, plain_paragraph
 from site_gen.memo import Memory, Table
 from site_gen.model import Page, Site
@@ -106,12 +106,20 @@ class Renderer:
 
     def keep_parts(self, catalog: Catalog) -> None:
         """Keep what the list pages and exports of CATALOG are joined from, though this build may not rejoin
-        them: the next build then rejoins only what a save changed."""
+        them: the next build then rejoins only what a save changed. All that was kept stays, unless the tables
+        have grown past what the site needs: then what CATALOG does not use is forgotten."""
         memory = self.memory
-        memory.parts.touch(catalog.entries)
-        memory.blocks.touch(("list", "", year) for year in catalog.years)
-        memory.blocks.touch(("list", "../../", year) for group in catalog.venues for year in group.years)
-        memory.blocks.touch([self.coauthors_key(catalog.coauthors), self.places_key(catalog.coauthors)])
+        if memory.parts.overgrown(len(catalog.entries)):
+            memory.parts.touch(catalog.entries)
+        else:
+            memory.parts.keep_all()
+        venue_years = [year for group in catalog.venues for year in group.years]
+        if memory.blocks.overgrown(len(catalog.years) + len(venue_years) + 2):
+            memory.blocks.touch(("list", "", year) for year in catalog.years)
+            memory.blocks.touch(("list", "../../", year) for year in venue_years)
+            memory.blocks.touch([self.coauthors_key(catalog.coauthor_index), ("places", catalog.coauthor_index)])
+        else:
+            memory.blocks.keep_all()
         memory.exports.touch((kind, year) for year in catalog.years for kind in ("bib", "csl"))
 
     def view(self, entry: Entry) -> PaperView:
@@ -153,31 +161,28 @@ class Renderer:
         join = functools.partial(self._join, group.entries, root)
         return self.memory.blocks.made(("list", root, group), join) if kept else join()
 
-    def coauthor_list(self, coauthors: tuple[CoAuthor, ...]) -> Markup:
+    def coauthor_list(self, catalog: Catalog) -> Markup:
         """The index's co-author list, rendered by `_coauthors.html` (kept: it changes only with a name or a count,
         and 20,000 co-authors take a while)."""
 
         def render() -> Markup:
-            return Markup(self.templates.render(COAUTHORS_TEMPLATE, coauthors=coauthors, shown=COAUTHORS_SHOWN))
+            context = {"coauthors": catalog.coauthors, "shown": COAUTHORS_SHOWN}
+            return Markup(self.templates.render(COAUTHORS_TEMPLATE, **context))
 
-        return self.memory.blocks.made(self.coauthors_key(coauthors), render)
+        return self.memory.blocks.made(self.coauthors_key(catalog.coauthor_index), render)
 
-    def coauthor_papers(self, coauthors: tuple[CoAuthor, ...]) -> Markup:
+    def coauthors_key(self, index: CoAuthorIndex) -> Hashable:
+        """What the co-author list is made from."""
+        return ("coauthors", self.print(COAUTHORS_TEMPLATE), index)
+
+    def coauthor_papers(self, index: CoAuthorIndex) -> Markup:
         """For the index's script, as JSON: each co-author's slug and the places of their papers in the list (kept:
         an edit that moves no paper leaves it as it was, and 20,000 co-authors' take a while)."""
 
         def made() -> Markup:
-            return json_script({group.slug: group.places for group in coauthors})
+            return json_script({slug: places for slug, _, places in index.people})
 
-        return self.memory.blocks.made(self.places_key(coauthors), made)
-
-    def places_key(self, coauthors: tuple[CoAuthor, ...]) -> Hashable:
-        """What the co-authors' places are made from."""
-        return ("places", tuple((group.slug, group.places) for group in coauthors))
-
-    def coauthors_key(self, coauthors: tuple[CoAuthor, ...]) -> Hashable:
-        """What the co-author list is made from."""
-        return ("coauthors", self.print(COAUTHORS_TEMPLATE), tuple((g.slug, g.name, g.count) for g in coauthors))
+        return self.memory.blocks.made(("places", index), made)
 
     def _join(self, entries: tuple[Entry, ...], root: str) -> Markup:
         """List entries for a page ROOT away from the site root, joined (as Markup once: each Markup() of a
@@ -313,10 +318,10 @@ def _index_page(renderer: Renderer, catalog: Catalog) -> Iterator[bytes]:
             for g in catalog.venues
         ],
         coauthors=catalog.coauthors,
-        coauthor_list=renderer.coauthor_list(catalog.coauthors),
+        coauthor_list=renderer.coauthor_list(catalog),
         chart=papers_chart(catalog.years, catalog.venues),
         selected=Markup("\n".join(_ID.sub("", renderer.entry_html(entry, "")) for entry in catalog.selected)),
-        coauthor_papers=renderer.coauthor_papers(catalog.coauthors),
+        coauthor_papers=renderer.coauthor_papers(catalog.coauthor_index),
         total=len(catalog.entries),
         long_list=len(catalog.entries) > LONG_LIST,
         years=renderer.year_lists(catalog.years, ""),

@@ -241,6 +241,20 @@ def _neighbours(out: Path, paper_id: str) -> list[str]:
     return [order[j] for j in (i - 1, i + 1) if 0 <= j < len(order)]
 
 
+def test_a_long_preview_session_keeps_only_about_what_the_site_needs(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    write_corpus(root, 40, seed=8)
+    builder = Builder(root, root / "_site")
+    builder.build()
+    rng = random.Random(8)
+    for edit in range(150):
+        path, papers, i = pick(root, rng)
+        papers[i]["title"] = f"Edited {edit}"
+        save(path, papers)
+        builder.build()
+    assert len(builder.memory.parts) <= 40 * 3 // 2 + 64 + 1  # pruned, not one kept per edit (150 edits)
+
+
 def test_no_change_writes_nothing(tmp_path: Path) -> None:
     root = tmp_path / "site"
     write_corpus(root, 200, seed=6)
