@@ -81,13 +81,14 @@ class Table(Generic[K, V]):
         """Count every result kept from before as used by this build (see the rule above: until `overgrown`)."""
         self._keep_all = True
 
-    def __len__(self) -> int:
-        """How many results are kept (a result used again this build counts twice until it ends)."""
+    def size(self) -> int:
+        """How many results are kept (a result used again this build counts twice until it ends). Not __len__:
+        an empty table must not be false where a caller writes `table or Table()`."""
         return len(self._before) + len(self._now)
 
     def overgrown(self, needed: int) -> bool:
         """Whether the table holds half as much again as the NEEDED results (and a few) and is worth pruning."""
-        return len(self) > needed * 3 // 2 + 64
+        return self.size() > needed * 3 // 2 + 64
 
     def end_build(self) -> None:
         """Forget every result the build that just ended did not use."""

@@ -565,7 +565,8 @@ def validate(
     in that place only). Whether a local pdf exists depends on the static files too, so both are kept
     only while those stay the same.
     """
-    memo, files = memo or Table(), files or Table()
+    memo = memo if memo is not None else Table()
+    files = files if files is not None else Table()
     for table in (memo, files):
         table.start(frozenset(inputs.static_files))
     links = Links(inputs.static_files)

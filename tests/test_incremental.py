@@ -252,7 +252,7 @@ def test_a_long_preview_session_keeps_only_about_what_the_site_needs(tmp_path: P
         papers[i]["title"] = f"Edited {edit}"
         save(path, papers)
         builder.build()
-    assert len(builder.memory.parts) <= 40 * 3 // 2 + 64 + 1  # pruned, not one kept per edit (150 edits)
+    assert builder.memory.parts.size() <= 40 * 3 // 2 + 64 + 1  # pruned, not one kept per edit (150 edits)
 
 
 def test_no_change_writes_nothing(tmp_path: Path) -> None:
