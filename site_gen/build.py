@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Hashable
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import attrgetter, methodcaller, ne
 from pathlib import Path
 
 from site_gen.cache import ParsedFiles, RenderedMarkdown
@@ -142,15 +145,14 @@ class Builder:
         prepare_markdown(ready.catalog, self.memory.markdown, self.rendered, self.jobs)
         clock.lap("markdown")
         recipes = plan(ready.catalog, ready.templates, self.memory)
-        made = self.memory.outputs
-        changed = [recipe for recipe in recipes if made.get(recipe.path) != recipe.key]
+        changed = _changed(recipes, self.memory.outputs)
         clock.lap("plan")
-        if made and self.out.is_dir() and len(changed) <= INCREMENTAL_LIMIT:
+        if self.memory.outputs and self.out.is_dir() and len(changed) <= INCREMENTAL_LIMIT:
             written = self._update(changed, recipes, ready)
         else:
             written = self._write_all(recipes, ready)
         clock.lap("render+write")
-        pages = sum(recipe.path.endswith(".html") for recipe in recipes)
+        pages = sum(map(methodcaller("endswith", ".html"), map(_PATH, recipes)))
         files = len(recipes) + len(self._static)
         return BuildReport(len(ready.catalog.entries), pages, files, written, clock.timings)
 
@@ -182,6 +184,15 @@ class Builder:
         outputs.update((recipe.path, recipe.key) for recipe in changed)
         self.memory.outputs, self._static = outputs, static
         return written
+
+
+_PATH, _KEY = attrgetter("path"), attrgetter("key")
+
+
+def _changed(recipes: list[Recipe], made: dict[str, Hashable]) -> list[Recipe]:
+    """The recipes whose output was not made from their key. Written with map() so the loop over every output
+    runs in C: a rebuild after one edit checks 24,000 of them at 10,000 papers."""
+    return list(compress(recipes, map(ne, map(made.get, map(_PATH, recipes)), map(_KEY, recipes))))
 
 
 def runs(recipes: list[Recipe]) -> list[list[Recipe]]:

@@ -252,10 +252,13 @@ def derive(content: Content, memory: Memory | None = None) -> tuple[Catalog, lis
     memo = memory.entries
     rules = content.site.venues
     memo.start(rules)
-    entries = []
-    for paper in content.papers:  # a plain loop: this runs for every paper on every rebuild
-        entry = memo.get(paper)
-        entries.append(entry if entry is not None else memo.put(paper, place(paper, rules)))
+    if memory.lasting and not memo.overgrown(len(content.papers)):
+        memo.keep_all()
+    found = memo.get_many(content.papers)
+    entries = [
+        entry if entry is not None else memo.put(paper, place(paper, rules))
+        for paper, entry in zip(content.papers, found, strict=True)
+    ]
     errors = duplicate_errors(entries)
     ordered = tuple(sorted(entries, key=lambda e: -e.paper.year))
     coauthors, coauthor_index = coauthors_of(ordered, content.site.author, memory)

@@ -18,7 +18,7 @@ within itself only as much as its tables' `limit`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -76,6 +76,19 @@ class Table(Generic[K, V]):
         """The result made from KEY: the kept one, or MAKE's, kept."""
         found = self.get(key)
         return found if found is not None else self.put(key, make())
+
+    def get_many(self, keys: Sequence[K]) -> list[V | None]:
+        """get() of each of KEYS; where the table keeps all (keep_all), one look-up each, made in C (a rebuild
+        looks up every paper's)."""
+        if not self._keep_all:
+            return [self.get(key) for key in keys]
+        found = list(map(self._before.get, keys))
+        return [value if value is not None else self._now.get(key) for key, value in zip(keys, found, strict=True)]
+
+    def missing(self, keys: Iterable[K]) -> set[K]:
+        """Those of KEYS with no kept result (set operations, made in C; where the table keeps all, the others
+        need no get() to be counted as used)."""
+        return set(keys).difference(self._now, self._before)
 
     def keep_all(self) -> None:
         """Count every result kept from before as used by this build (see the rule above: until `overgrown`)."""

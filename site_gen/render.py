@@ -241,8 +241,12 @@ def prepare_markdown(catalog: Catalog, memory: Table[str, str], stored: Rendered
     disk (STORED), or anew. MEMORY holds "" for a plain text. The cache keeps what the site uses."""
     texts = [paper.abstract for paper in (e.paper for e in catalog.entries) if paper.abstract]
     texts += [page.body for page in catalog.pages] + ([catalog.site.author.bio] if catalog.site.author.bio else [])
+    if memory.overgrown(len(texts)):
+        memory.touch(texts)
+    else:
+        memory.keep_all()
     marked = []
-    for text in {text for text in texts if memory.get(text) is None}:
+    for text in memory.missing(texts):
         if is_plain(text):
             memory.put(text, "")
         else:
