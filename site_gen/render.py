@@ -13,6 +13,7 @@ import re
 import urllib.parse
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from markupsafe import Markup
@@ -481,13 +482,13 @@ def _site_files(renderer: Renderer, catalog: Catalog) -> Iterator[Recipe]:
     yield Recipe(
         "feed.xml", ("feed", renderer.print("feed.xml"), site, newest), functools.partial(_feed, renderer, newest)
     )
-    paths = (
-        [""]
-        + [f"papers/{e.id}/" for e in entries]
-        + [f"venues/{g.venue.slug}/" for g in catalog.venues]
-        + [f"authors/{g.slug}/" for g in catalog.coauthors]
-        + [f"{p.slug}/" for p in catalog.pages]
-    )
+    paths = [  # made on every rebuild: map() over the many papers and co-authors runs in C
+        "",
+        *map("papers/{}/".format, map(attrgetter("id"), entries)),
+        *(f"venues/{g.venue.slug}/" for g in catalog.venues),
+        *map("authors/{}/".format, map(attrgetter("slug"), catalog.coauthors)),
+        *(f"{p.slug}/" for p in catalog.pages),
+    ]
     yield from sitemaps(renderer.templates, site.base_url, paths)
     robots = f"User-agent: *\nAllow: /\nSitemap: {site.base_url}sitemap.xml\n".encode()
     yield Recipe("robots.txt", ("robots", robots), lambda: robots)

@@ -62,13 +62,12 @@ def read_item(piece: str) -> Any:
 
 
 _FIRST_NODE = re.compile(r"\A(?:\ufeff)?(?:[ \t]*(?:#[^\n]*)?\r?\n)*-(?:[ \t\r\n]|\Z)")
-_ANCHOR = re.compile(r"(?:^|[\s\[{,])&\S")  # an anchor, or text that only looks like one: either way, no cut
 _DOCUMENT_MARKS = ("---", "...", "%")
 
 
 def items(text: str) -> list[str] | None:
     """TEXT cut at its top-level list items, each to be read alone; None where that could read otherwise."""
-    if not _FIRST_NODE.match(text) or _marks_documents(text) or ("&" in text and _ANCHOR.search(text)):
+    if not _FIRST_NODE.match(text) or _marks_documents(text) or _has_anchor(text):
         return None
     starts = []
     at = text.find("\n-")
@@ -80,6 +79,18 @@ def items(text: str) -> list[str] | None:
         starts = starts[1:]  # the first item follows comments or blank lines, which go with it
     starts = [0, *starts]
     return [text[start:end] for start, end in zip(starts, [*starts[1:], len(text)], strict=True)]
+
+
+def _has_anchor(text: str) -> bool:
+    """Whether TEXT has an anchor (&name after a space, '[', '{' or ',', or at the start), or text that only
+    looks like one: either way it is not cut (found with str.find: a pattern over the whole file is slower)."""
+    at = text.find("&")
+    while at >= 0:
+        before, after = text[at - 1 : at] if at else " ", text[at + 1 : at + 2]
+        if (before.isspace() or before in "[{,") and after and not after.isspace():
+            return True
+        at = text.find("&", at + 1)
+    return False
 
 
 def _marks_documents(text: str) -> bool:
