@@ -254,8 +254,7 @@ def derive(content: Content, memory: Memory | None = None) -> tuple[Catalog, lis
     memo = memory.entries
     rules = content.site.venues
     memo.start(rules)
-    if memory.lasting and not memo.overgrown(len(content.papers)):
-        memo.keep_all()
+    memo.keep(len(content.papers), content.papers)
     found = memo.get_many(content.papers)
     entries = [
         entry if entry is not None else memo.put(paper, place(paper, rules))

@@ -11,8 +11,8 @@ Each table keeps what the latest build used, and forgets the rest when the build
 follows the site, not its history. "Used" includes what an output kept from before would be remade
 from (a year's list entries, a file's items): the stage that keeps the output `touch`es those. Where
 that is every paper's share of every list, touching it all on each rebuild would cost more than the
-edit: such a table is told to `keep_all` instead, until it holds half as much again as the site needs
-(`overgrown`), and then it is touched and pruned. A one-off build keeps nothing beyond itself, and
+edit: such a table is told to `keep` all instead, until it holds half as much again as the site needs,
+and then it is touched and pruned. A one-off build keeps nothing beyond itself, and
 within itself only as much as its tables' `limit`.
 """
 
@@ -78,7 +78,7 @@ class Table(Generic[K, V]):
         return found if found is not None else self.put(key, make())
 
     def get_many(self, keys: Sequence[K]) -> list[V | None]:
-        """get() of each of KEYS; where the table keeps all (keep_all), one look-up each, made in C (a rebuild
+        """get() of each of KEYS; where the table keeps all (see keep), one look-up each, made in C (a rebuild
         looks up every paper's)."""
         if not self._keep_all:
             return [self.get(key) for key in keys]
@@ -90,18 +90,18 @@ class Table(Generic[K, V]):
         need no get() to be counted as used)."""
         return set(keys).difference(self._now, self._before)
 
-    def keep_all(self) -> None:
-        """Count every result kept from before as used by this build (see the rule above: until `overgrown`)."""
-        self._keep_all = True
+    def keep(self, needed: int, used: Iterable[K]) -> None:
+        """Count every result kept from before as used by this build, unless the table holds half as much again
+        as the NEEDED results (and a few): then only those made from USED (an iterable made only then), and the
+        rest is forgotten when the build ends."""
+        self._keep_all = self.size() <= needed * 3 // 2 + 64
+        if not self._keep_all:
+            self.touch(used)
 
     def size(self) -> int:
         """How many results are kept (a result used again this build counts twice until it ends). Not __len__:
         an empty table must not be false where a caller writes `table or Table()`."""
         return len(self._before) + len(self._now)
-
-    def overgrown(self, needed: int) -> bool:
-        """Whether the table holds half as much again as the NEEDED results (and a few) and is worth pruning."""
-        return self.size() > needed * 3 // 2 + 64
 
     def end_build(self) -> None:
         """Forget every result the build that just ended did not use."""

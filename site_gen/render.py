@@ -9,6 +9,7 @@ is made through the builder's memory (memo.py), so a rebuild redoes only what a 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import urllib.parse
 from collections.abc import Callable, Hashable, Iterable, Iterator
@@ -110,17 +111,14 @@ class Renderer:
         them: the next build then rejoins only what a save changed. All that was kept stays, unless the tables
         have grown past what the site needs: then what CATALOG does not use is forgotten."""
         memory = self.memory
-        if memory.parts.overgrown(len(catalog.entries)):
-            memory.parts.touch(catalog.entries)
-        else:
-            memory.parts.keep_all()
+        memory.parts.keep(len(catalog.entries), catalog.entries)
         venue_years = [year for group in catalog.venues for year in group.years]
-        if memory.blocks.overgrown(len(catalog.years) + len(venue_years) + 2):
-            memory.blocks.touch(("list", "", year) for year in catalog.years)
-            memory.blocks.touch(("list", "../../", year) for year in venue_years)
-            memory.blocks.touch([self.coauthors_key(catalog.coauthor_index), ("places", catalog.coauthor_index)])
-        else:
-            memory.blocks.keep_all()
+        blocks = itertools.chain(
+            (("list", "", year) for year in catalog.years),
+            (("list", "../../", year) for year in venue_years),
+            [self.coauthors_key(catalog.coauthor_index), ("places", catalog.coauthor_index)],
+        )
+        memory.blocks.keep(len(catalog.years) + len(venue_years) + 2, blocks)
         memory.exports.touch((kind, year) for year in catalog.years for kind in ("bib", "csl"))
 
     def view(self, entry: Entry) -> PaperView:
@@ -242,10 +240,7 @@ def prepare_markdown(catalog: Catalog, memory: Table[str, str], stored: Rendered
     disk (STORED), or anew. MEMORY holds "" for a plain text. The cache keeps what the site uses."""
     texts = [paper.abstract for paper in (e.paper for e in catalog.entries) if paper.abstract]
     texts += [page.body for page in catalog.pages] + ([catalog.site.author.bio] if catalog.site.author.bio else [])
-    if memory.overgrown(len(texts)):
-        memory.touch(texts)
-    else:
-        memory.keep_all()
+    memory.keep(len(texts), texts)
     marked = []
     for text in memory.missing(texts):
         if is_plain(text):
