@@ -45,14 +45,21 @@ class ParsedFiles:
         """Keep VALUE for KEY, if the folder can be written (a read-only checkout just goes without)."""
         if self.folder is None:
             return
-        target = self.folder / f"{key}.json"
-        temporary = target.with_name(f".{target.name}.{os.getpid()}")
-        try:
-            _make_folder(self.folder)
-            temporary.write_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-            os.replace(temporary, target)
-        except (OSError, UnicodeError):
-            temporary.unlink(missing_ok=True)
+        _replace(self.folder / f"{key}.json", json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def _replace(target: Path, text: str) -> bool:
+    """Write TEXT to TARGET whole (another reader sees the old file or the new one), in the cache folder,
+    made if need be; whether it could be written (a read-only checkout just goes without)."""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}")
+    try:
+        _make_folder(target.parent)
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, target)
+        return True
+    except (OSError, UnicodeError):
+        temporary.unlink(missing_ok=True)
+        return False
 
 
 def _make_folder(folder: Path) -> None:
@@ -89,11 +96,5 @@ class RenderedMarkdown:
         """Keep RENDERED (digest -> HTML) as the whole file, if it differs from what the file held."""
         if self.file is None or rendered == self.known():
             return
-        temporary = self.file.with_name(f".{self.file.name}.{os.getpid()}")
-        try:
-            _make_folder(self.file.parent)
-            temporary.write_text(json.dumps(rendered, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-            os.replace(temporary, self.file)
+        if _replace(self.file, json.dumps(rendered, ensure_ascii=False, sort_keys=True)):
             self._read = rendered
-        except (OSError, UnicodeError):
-            temporary.unlink(missing_ok=True)

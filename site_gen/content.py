@@ -57,11 +57,6 @@ class SourceFile:
     path: str
     file: Path
 
-    @property
-    def text(self) -> str:
-        """The file's text."""
-        return self.file.read_bytes().decode("utf-8-sig", errors="replace")
-
     def error(self, keys: KeyPath, message: str, at_key: bool = False) -> SiteError:
         """A SiteError at the value (or its key) reached by `keys`, in the file as it is now."""
         try:
@@ -83,7 +78,7 @@ def _tree(file: Path, stamp: Stamp) -> yaml.Node | None:
 
 @dataclass(frozen=True)
 class Source:
-    """One YAML file as read: where it is, its data, its stamp, and what each of its items was read from.
+    """One YAML file as read: where it is, its data, and what each of its items was read from.
 
     `keys` has the digest of each top-level item's text when the file was cut at its items, else the
     digest of the whole file (once): a paper is known by its file, its place and its key.
@@ -91,7 +86,6 @@ class Source:
 
     where: SourceFile
     data: Any
-    stamp: Stamp = field(default=(0, 0), compare=False)
     keys: tuple[str, ...] = ()
 
     @property
@@ -182,8 +176,7 @@ def _decoded(raw: bytes, rel: str) -> tuple[str | None, list[SiteError]]:
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, col = yamlfile.line_col(raw, exc.start)
         return None, [SiteError(rel, line, col, "file is not UTF-8 text; save it as UTF-8")]
 
 
@@ -202,14 +195,13 @@ def _stamp(info: os.stat_result) -> Stamp:
 
 @dataclass
 class _Reading:
-    """A YAML file being read: its text and digest, and (when cut at its items) their texts and digests."""
+    """A YAML file being read: its text and digest, and (when cut at its items) their digests."""
 
     file: Path
     rel: str
     stamp: Stamp
     text: str
     digest: str
-    pieces: list[str] | None = None
     keys: tuple[str, ...] = ()
     data: Any = None
     done: bool = False
@@ -219,7 +211,7 @@ class _Reading:
         """The file as read, if it read without errors."""
         if self.errors or not self.done:
             return None
-        return Source(SourceFile(self.rel, self.file), self.data, self.stamp, self.keys or (self.digest,))
+        return Source(SourceFile(self.rel, self.file), self.data, self.keys or (self.digest,))
 
 
 @dataclass(frozen=True)
@@ -266,18 +258,20 @@ class YamlReader:
         """Read a list file from its items, as remembered or read alone (if few changed), when it can be cut."""
         if not self.memory.lasting:
             return
-        reading.pieces = yamlfile.items(reading.text)
-        if reading.pieces is None:
+        pieces = yamlfile.items(reading.text)
+        if pieces is None:
             return
-        reading.keys = tuple(digest(piece.encode()) for piece in reading.pieces)
-        before = self.memory.items.get(reading.rel) or {}
+        reading.keys = tuple(digest(piece.encode()) for piece in pieces)
+        before = self.memory.items.get(reading.rel)
+        if before is None:  # never read whole before (a preview's first build): the cache or one parse is faster
+            return
         known = [before.get(key) for key in reading.keys]
         unknown = [i for i, item in enumerate(known) if item is None]
         if len(unknown) > max(8, len(known) // 10):  # many changed: one parse of the file is faster
             return
         try:
             for i in unknown:
-                known[i] = yamlfile.read_item(reading.pieces[i])
+                known[i] = yamlfile.read_item(pieces[i])
         except yamlfile.NotAlone:
             return
         reading.data, reading.done = known, True
@@ -378,8 +372,7 @@ def text_control_errors(rel: str, text: str) -> list[SiteError]:
     found = CONTROL.search(text)
     if found is None:
         return []
-    at = found.start()
-    line, col = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+    line, col = yamlfile.line_col(text, found.start())
     return [SiteError(rel, line, col, control_message(found.group()))]
 
 
@@ -468,13 +461,14 @@ def load(
     for folder in ("content", "static", "templates"):
         errors += outside_symlinks(root, root / folder)
     site_file = root / "content" / "site.yaml"
-    if not site_file.is_file():
+    has_site = site_file.is_file()  # once: a save between two looks must not make a papers file the site
+    if not has_site:
         message = "content/site.yaml is missing; create it with at least title, base_url and author.name"
         errors.append(SiteError("content/site.yaml", 1, 1, message))
-    files = [(site_file, "content/site.yaml", stamps.get(str(site_file)))] if site_file.is_file() else []
+    files = [(site_file, "content/site.yaml", stamps.get(str(site_file)))] if has_site else []
     files += _paper_files(root, stamps)
     sources, read_errors = YamlReader(memory, cache, max_mb, jobs).read_all(files)
-    site = sources.pop(0) if site_file.is_file() else None
+    site = sources.pop(0) if has_site else None
     pages, page_errors = _load_pages(root, max_mb)
     errors += read_errors + page_errors
     papers = tuple(source for source in sources if source is not None)

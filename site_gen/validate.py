@@ -567,9 +567,9 @@ def validate(
     """
     memo = memo if memo is not None else Table()
     files = files if files is not None else Table()
-    for table in (memo, files):
-        table.start(frozenset(inputs.static_files))
     links = Links(inputs.static_files)
+    for table in (memo, files):
+        table.start(links.static_files)
     errors: list[SiteError] = []
     site = None
     if inputs.site is not None:

@@ -121,13 +121,18 @@ _INDENTATION = (
 Place = tuple[int, int, str]  # 1-based line and column, and the message
 
 
+def line_col(text: str | bytes, at: int) -> tuple[int, int]:
+    """The 1-based line and column of offset AT in TEXT, lines counted by line feeds."""
+    newline = "\n" if isinstance(text, str) else b"\n"
+    return text.count(newline, 0, at) + 1, at - (text.rfind(newline, 0, at) + 1) + 1  # type: ignore[arg-type]
+
+
 def error(rel: str, text: str, exc: BaseException) -> SiteError:
     """What PyYAML could not read in file REL (holding TEXT), as a located error with a hint."""
     if isinstance(exc, yaml.MarkedYAMLError):
         return _syntax_error(rel, text, exc)
     if isinstance(exc, yaml.reader.ReaderError):
-        line = text.count("\n", 0, exc.position) + 1
-        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        line, col = line_col(text, exc.position)
         character = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
         return SiteError(rel, line, col, f"invalid YAML: control character {character} is not allowed; remove it")
     if isinstance(exc, RecursionError):
