@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from site_gen.derive import VenueGroup, YearGroup
+from site_gen.markup import count_papers
 
 SERIES = 4  # colours: the largest venue groups get one each, the rest share the last ("Other"); more stop being legible
 BARS = 96  # the tallest bar, px
@@ -54,12 +55,7 @@ class Chart:
     def description(self) -> str:
         """The chart as text, newest year first: its text alternative."""
         years = [column for column in reversed(self.columns) if column.count]
-        return " ".join(f"{c.year}: {_papers(c.count)}{_parts(c.parts)}." for c in years)
-
-
-def _papers(count: int) -> str:
-    """'1 paper', '3 papers'."""
-    return f"{count} paper{'' if count == 1 else 's'}"
+        return " ".join(f"{c.year}: {count_papers(c.count)}{_parts(c.parts)}." for c in years)
 
 
 def _parts(parts: tuple[tuple[str, int], ...]) -> str:

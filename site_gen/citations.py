@@ -14,8 +14,8 @@ from pylatexenc.latexencode import unicode_to_latex
 from site_gen import tex
 from site_gen.derive import Entry
 from site_gen.markup import markdown
-from site_gen.model import MONTHS, VENUE_FIELDS, Paper
-from site_gen.venues import builtin_group, default_type
+from site_gen.model import MONTHS, VENUE_FIELDS, Paper, is_arxiv
+from site_gen.venues import default_type
 
 _BIBTEX_SPECIALS = {
     "\\": r"\textbackslash{}",
@@ -82,19 +82,12 @@ def name_parts(name: str) -> tuple[str, str, str]:
 
 def arxiv_id(paper: Paper) -> str | None:
     """The paper's arXiv identifier: its eprint, when that is arXiv's (validate takes it from an arXiv venue line)."""
-    archive = (paper.archive_prefix or "arXiv").casefold()
-    return paper.eprint if paper.eprint and archive == "arxiv" else None
-
-
-def implied_type(venue: str) -> str:
-    """The BibTeX type a venue line implies: misc for arXiv (as arXiv exports it), article for journals,
-    else inproceedings; a paper's `type` is written only where it differs."""
-    return "misc" if builtin_group(venue).name == "arXiv" else default_type(venue)
+    return paper.eprint if paper.eprint and is_arxiv(paper.archive_prefix) else None
 
 
 def entry_type(entry: Entry) -> str:
     """The paper's BibTeX type: its own `type`, else the one its venue implies."""
-    return entry.paper.type or implied_type(entry.paper.venue)
+    return entry.paper.type or default_type(entry.paper.venue)
 
 
 def in_proceedings(entry: Entry) -> bool:

@@ -476,14 +476,19 @@ def load(
     return inputs, errors
 
 
-def _paper_files(root: Path, stamps: dict[str, Stamp]) -> list[tuple[Path, str, Stamp | None]]:
-    """Every content/papers/**/*.yaml (and .yml) in path order: the file, its path shown and its stamp."""
-    start = len(str(root)) + 1
+def paper_files(root: Path) -> list[os.DirEntry[str]]:
+    """Every content/papers/**/*.yaml (and .yml) the build reads papers from, in path order (never a symlink)."""
     return [
-        (Path(entry.path), entry.path[start:], stamps.get(entry.path))
+        entry
         for entry in file_entries(root / "content" / "papers")
         if os.path.splitext(entry.name)[1] in (".yaml", ".yml") and not entry.is_symlink()
     ]
+
+
+def _paper_files(root: Path, stamps: dict[str, Stamp]) -> list[tuple[Path, str, Stamp | None]]:
+    """paper_files: each file, its path shown and its stamp."""
+    start = len(str(root)) + 1
+    return [(Path(entry.path), entry.path[start:], stamps.get(entry.path)) for entry in paper_files(root)]
 
 
 def _load_pages(root: Path, max_mb: float) -> tuple[tuple[TextFile, ...], list[SiteError]]:

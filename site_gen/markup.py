@@ -111,3 +111,8 @@ def distinct_slug(text: str, stem: str) -> str:
     digest = hashlib.blake2b(text.encode(), digest_size=4).hexdigest()
     kept = slug[: MAX_SLUG - len(digest) - 1].rstrip("-")
     return f"{kept if re.search('[a-z]', kept) else stem}-{digest}"
+
+
+def count_papers(count: int) -> str:
+    """'1 paper', '2 papers'."""
+    return f"{count} paper{'' if count == 1 else 's'}"

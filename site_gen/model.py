@@ -55,6 +55,11 @@ ARXIV_ID = r"(?:\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?"
 _ARXIV_IN_VENUE = re.compile(rf"\barXiv:\s*({ARXIV_ID})\b", re.I)
 
 
+def is_arxiv(archive_prefix: str | None) -> bool:
+    """Whether an e-print with this archivePrefix is arXiv's (none given: it is, as BibTeX's users mean)."""
+    return (archive_prefix or "arXiv").casefold() == "arxiv"
+
+
 def venue_arxiv_id(venue: str) -> str | None:
     """The arXiv identifier a venue line names, as Google Scholar writes it ('arXiv preprint arXiv:2101.00001')."""
     found = _ARXIV_IN_VENUE.search(venue)

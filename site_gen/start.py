@@ -8,18 +8,19 @@ one that holds papers only with --replace.
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_gen.content import file_entries
+from site_gen.content import paper_files
+from site_gen.derive import author_slug
 from site_gen.errors import SiteError
 from site_gen.importers import acl, bibtex
-from site_gen.importers.merge import Incoming, count_papers, merge, read_input, usable
+from site_gen.importers.merge import Incoming, merge, read_input, usable
 from site_gen.importers.yaml_out import dump_mapping
-from site_gen.markup import fold
+from site_gen.markup import count_papers
+from site_gen.validate import ET_AL
 
 PLACEHOLDER_URL = "https://USER.github.io/REPO/"
 _BIBTEX_ENTRY = re.compile(r"^\s*@\w+\s*[{(]", re.MULTILINE)
@@ -144,11 +145,7 @@ def _read(source: Path, root: Path) -> tuple[list[Incoming], list[SiteError]]:
 
 def _paper_files(content: Path) -> list[Path]:
     """The files under CONTENT/papers that the build would read papers from and that hold anything."""
-    return [
-        Path(entry.path)
-        for entry in file_entries(content / "papers")
-        if os.path.splitext(entry.name)[1] in (".yaml", ".yml") and Path(entry.path).read_bytes().strip()
-    ]
+    return [Path(entry.path) for entry in paper_files(content.parent) if Path(entry.path).read_bytes().strip()]
 
 
 def _free_name(content: Path) -> str:
@@ -182,10 +179,12 @@ def site_yaml(name: str) -> str:
 
 def _unlisted(name: str, papers: list[Incoming]) -> tuple[int, str | None]:
     """How many papers do not list NAME among their authors, and the author most of those share."""
-    mine = fold(name)
+    mine = author_slug(name)  # as the site matches its owner (derive.owner_slugs)
     others = [
-        paper.data["authors"] for paper in papers if mine not in {fold(author) for author in paper.data["authors"]}
+        paper.data["authors"]
+        for paper in papers
+        if mine not in {author_slug(author) for author in paper.data["authors"]}
     ]
-    shared = Counter(author for authors in others for author in set(authors) if author != "et al.")
+    shared = Counter(author for authors in others for author in set(authors) if author.casefold() not in ET_AL)
     common = shared.most_common(1)
     return len(others), common[0][0] if common and common[0][1] * 2 > len(others) else None

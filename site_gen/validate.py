@@ -30,6 +30,7 @@ from site_gen.model import (
     Paper,
     ProfileLink,
     Site,
+    is_arxiv,
     venue_arxiv_id,
 )
 from site_gen.venues import VenueRule, compile_rule
@@ -464,7 +465,7 @@ def arxiv_fields(values: dict[str, Any]) -> str | None:
     for key, name in BIBTEX_SPELLINGS.items():
         if key in values:
             values[name] = values.pop(key)
-    arxiv = values.get("archive_prefix", "arXiv").casefold() == "arxiv"
+    arxiv = is_arxiv(values.get("archive_prefix"))
     named = venue_arxiv_id(values["venue"])
     if "eprint" not in values and arxiv and named is not None:
         values.update(eprint=named, archive_prefix="arXiv")

@@ -420,7 +420,10 @@ def is_journal(line: str) -> bool:
 
 
 def default_type(venue: str) -> str:
-    """The BibTeX type a paper has unless it says otherwise: article for journals, else inproceedings."""
+    """The BibTeX type a venue line implies: misc for arXiv (as arXiv exports it), article for journals,
+    else inproceedings; a paper's `type` is written only where it differs."""
+    if builtin_group(venue).name == "arXiv":
+        return "misc"
     return "article" if is_journal(venue) else "inproceedings"
 
 

@@ -17,7 +17,6 @@ from site_gen.importers.merge import (
     Change,
     Incoming,
     Outcome,
-    count_papers,
     load_files,
     match_keys,
     merge,
@@ -25,6 +24,7 @@ from site_gen.importers.merge import (
     usable,
 )
 from site_gen.importers.yaml_out import dump_papers
+from site_gen.markup import count_papers
 from site_gen.write import replace_file
 
 YEAR_LINE = re.compile(r"^\d{4}$")

@@ -22,11 +22,12 @@ from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 from pylatexenc.latexwalker import LatexCharsNode, LatexGroupNode, LatexNode, LatexWalker
 
-from site_gen.citations import arxiv_venue, implied_type, plain_text
+from site_gen.citations import arxiv_venue, plain_text
 from site_gen.errors import SiteError
 from site_gen.importers.merge import Incoming, Outcome, merge, read_input, usable
 from site_gen.markup import markdown, slugify
-from site_gen.model import ID_PATTERN, MONTHS, VENUE_FIELDS
+from site_gen.model import ID_PATTERN, MONTHS, VENUE_FIELDS, is_arxiv
+from site_gen.venues import default_type
 
 _CONTEXT = get_default_latex_context_db()
 _CONTEXT.add_context_category(
@@ -180,7 +181,7 @@ def to_paper(entry: Entry, strings: dict[str, str]) -> dict[str, Any]:
         raise EntryProblem(f"entry '{entry.key}' has year '{raw['year']}'; use a four-digit year")
     venue = _venue(entry.key, kind, raw)
     data: dict[str, Any] = {"id": paper_id(entry.key), "bibkey": entry.key}  # merge drops a bibkey equal to the id
-    if kind in VENUE_FIELDS and kind != implied_type(venue):
+    if kind in VENUE_FIELDS and kind != default_type(venue):
         data["type"] = kind
     data.update(title=decode_title(raw["title"]), authors=split_names(raw["author"]), year=int(year))
     if raw.get("month"):
@@ -259,8 +260,8 @@ def _number_or_text(value: str) -> int | str:
 
 def _arxiv_id(raw: dict[str, str]) -> str:
     """The arXiv identifier of an entry that gives one (eprint with no other archive), else ''."""
-    archive = raw.get("archiveprefix", raw.get("eprinttype", "")).lower()
-    return raw.get("eprint", "").strip() if archive in ("arxiv", "") else ""
+    archive = raw.get("archiveprefix", raw.get("eprinttype"))
+    return raw.get("eprint", "").strip() if is_arxiv(archive or None) else ""
 
 
 def _venue_field(kind: str, raw: dict[str, str]) -> str | None:

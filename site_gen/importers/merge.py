@@ -16,22 +16,17 @@ from typing import Any, cast
 import yaml
 
 from site_gen import yamlfile
-from site_gen.content import CONTROL, control_message, file_entries, read_text, static_files
+from site_gen.content import CONTROL, control_message, paper_files, read_text, static_files
 from site_gen.derive import derived_id
 from site_gen.errors import SiteError, SiteErrors
 from site_gen.importers.yaml_out import dump_mapping, dump_paper, dump_papers
-from site_gen.markup import fold
+from site_gen.markup import count_papers, fold
 from site_gen.model import Paper
 from site_gen.validate import PAPER_REQUIRED, Check, Invalid, Links, authors, doi, paper_spec, text, year
 from site_gen.write import replace_file
 
 YEAR_FILE = re.compile(r"^\d{4}\.ya?ml$")
 ITEM_MARKER = re.compile(r" *- +")
-
-
-def count_papers(count: int) -> str:
-    """'1 paper', '2 papers'."""
-    return f"{count} paper{'' if count == 1 else 's'}"
 
 
 @dataclass(frozen=True)
@@ -211,10 +206,8 @@ def _fills(key: str, value: Any, mine: dict[str, Any], paper: dict[str, Any]) ->
 def load_files(root: Path) -> list[PaperFile]:
     """Every papers file the build reads, parsed with positions; YAML errors in them are raised, all at once."""
     files, errors = [], []
-    for entry in file_entries(root / "content" / "papers"):
+    for entry in paper_files(root):
         path = Path(entry.path)
-        if path.suffix not in (".yaml", ".yml") or entry.is_symlink():
-            continue
         rel = path.relative_to(root).as_posix()
         contents, found = read_text(path, rel)
         errors += found
