@@ -7,6 +7,7 @@ anything renders, so an override that lacks it is a located error naming that te
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import traceback
 from collections.abc import Callable, Iterator
@@ -47,34 +48,34 @@ class Templates:
 
     def render(self, name: str, **context: Any) -> str:
         """One template rendered; any failure becomes an error at the template line."""
-        try:
+        with self._located(name):
             return self.env.get_template(name).render(**context)
-        except jinja2.TemplateSyntaxError as exc:
-            raise SiteErrors([self._syntax_error(exc)]) from None
-        except Exception as exc:  # a user's template can fail in any way; locate it, never hide it
-            raise SiteErrors([self._runtime_error(name, exc)]) from None
 
     def pieces(self, name: str, **context: Any) -> Iterator[bytes]:
         """One template rendered into UTF-8 pieces of about PIECE_CHARS, as they are made (a large page is
         never one string)."""
-        try:
+        with self._located(name):
             yield from _encoded(self.env.get_template(name).generate(**context))
-        except jinja2.TemplateSyntaxError as exc:
-            raise SiteErrors([self._syntax_error(exc)]) from None
-        except Exception as exc:  # a user's template can fail in any way; locate it, never hide it
-            raise SiteErrors([self._runtime_error(name, exc)]) from None
 
     def macro(self, template: str, name: str) -> Callable[..., Markup]:
         """A macro of a template, to call from Python; a call that fails becomes an error at its template line."""
         found = getattr(self.env.get_template(template).module, name)
 
         def call(*args: Any) -> Markup:
-            try:
+            with self._located(template):
                 return Markup(found(*args))
-            except Exception as exc:  # a user's template can fail in any way; locate it, never hide it
-                raise SiteErrors([self._runtime_error(template, exc)]) from None
 
         return call
+
+    @contextlib.contextmanager
+    def _located(self, name: str) -> Iterator[None]:
+        """Any failure of template NAME, raised as an error at its template line."""
+        try:
+            yield
+        except jinja2.TemplateSyntaxError as exc:
+            raise SiteErrors([self._syntax_error(exc)]) from None
+        except Exception as exc:  # a user's template can fail in any way; locate it, never hide it
+            raise SiteErrors([self._runtime_error(name, exc)]) from None
 
     def _syntax_error(self, exc: jinja2.TemplateSyntaxError) -> SiteError:
         """A syntax error at its template line."""
