@@ -262,7 +262,7 @@ def prepare_markdown(catalog: Catalog, memory: Table[str, str], stored: Rendered
         if memory.get(text) is None:
             memory.put(text, known[named[text]])
     site_marked = {text for text in texts if memory.get(text)}
-    stored.keep({digest(text.encode()): str(memory.get(text)) for text in site_marked})
+    stored.keep({named.get(text) or digest(text.encode()): str(memory.get(text)) for text in site_marked})
 
 
 def _render_markdown(texts: list[str]) -> list[tuple[str, str]]:
