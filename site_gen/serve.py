@@ -13,10 +13,12 @@ reloads (which ran before the rebuild, or not at all within 3 s of the last one)
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import html
 import logging
 import mimetypes
+import signal
 import socket
 import sys
 import time
@@ -29,6 +31,7 @@ from livereload import Server
 from livereload.handlers import LiveReloadHandler
 from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop
+from tornado.platform.asyncio import BaseAsyncIOLoop
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
@@ -273,6 +276,17 @@ class _NotPolling(Watcher):  # type: ignore[misc]  # livereload has no type hint
         return True
 
 
+def _stop_on_ctrl_c(loop: IOLoop) -> None:
+    """Ctrl-C stops the server's loop, from the loop. Left to Python, the KeyboardInterrupt is raised wherever the
+    main thread happens to be, and tornado swallows it when that is inside a request (it logs "Uncaught
+    exception" and serves on): with a page open, Ctrl-C did nothing about 1 time in 10. A rebuild that is
+    running when Ctrl-C comes is finished first (under a second for an edit at 10,000 papers)."""
+    if not isinstance(loop, BaseAsyncIOLoop):  # tornado 6 always runs on asyncio; kept typed, not assumed
+        return
+    with contextlib.suppress(NotImplementedError):  # Windows: Ctrl-C stays a KeyboardInterrupt
+        loop.asyncio_loop.add_signal_handler(signal.SIGINT, loop.stop)  # any thread's signal wakes the loop
+
+
 def _quiet_libraries() -> None:
     """Keep the terminal to one line per rebuild: no access log, no livereload chatter (its warnings stay)."""
     logging.getLogger("tornado.access").addFilter(lambda record: False)
@@ -299,6 +313,7 @@ def serve(root: Path, host: str, port: int, open_browser: bool = False, max_file
     preview = Preview(root, root / "_site", max_file_mb)
     preview.rebuild([])
     rebuilds = Rebuilds(preview, IOLoop.current())
+    _stop_on_ctrl_c(rebuilds.loop)
     bases = tuple(dict.fromkeys((root, GENERATOR_ROOT.resolve())))
     watcher = SaveWatcher(bases, lambda path: rebuilds.loop.add_callback(rebuilds.saw, path))
     watcher.start()

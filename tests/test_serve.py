@@ -7,6 +7,7 @@ before the rebuild then) and again in quick succession (it used to drop those), 
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import shutil
@@ -487,6 +488,30 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     time.sleep(0.2)
     assert not any("Traceback" in line for line in running.lines)
     assert running.process.returncode in (0, 130)
+
+
+def test_ctrl_c_stops_the_preview_while_pages_are_being_served(tmp_path: Path) -> None:
+    shutil.copytree(SITES / "minimal", tmp_path / "site")
+    for attempt in range(5):  # Ctrl-C landing inside a request is what tornado used to swallow
+        running = start(tmp_path / "site")
+        done = threading.Event()
+
+        def fetch_until_done(url: str = running.url, done: threading.Event = done) -> None:
+            while not done.is_set():
+                with contextlib.suppress(OSError):
+                    urllib.request.urlopen(url + "papers/2024.acl-long.1/", timeout=2).read()
+
+        readers = [threading.Thread(target=fetch_until_done) for _ in range(4)]
+        for reader in readers:
+            reader.start()
+        time.sleep(0.3)
+        try:
+            running.stop()
+        finally:
+            done.set()
+            for reader in readers:
+                reader.join()
+        assert running.process.returncode in (0, 130), attempt
 
 
 def test_a_templates_folder_made_while_serving_is_watched(preview: Running) -> None:
