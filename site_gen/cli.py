@@ -16,6 +16,7 @@ from site_gen.build import build, check
 from site_gen.content import CONTROL, MAX_FILE_MB
 from site_gen.errors import SiteError, SiteErrors
 from site_gen.validate import Invalid, base_url
+from site_gen.write import refusal
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -300,16 +301,21 @@ def run_build(args: argparse.Namespace) -> int:
     """site-gen build."""
     root: Path = args.root
     out: Path = (args.out or root / "_site").resolve()
-    if out == root or root.is_relative_to(out) or out.is_relative_to(root / "content"):
-        print(
-            f"site-gen: error: --out {out} would overwrite the site's own files; choose another folder", file=sys.stderr
-        )
+    if refused(root, out):
         return EXIT_USAGE
     built = build(root, out, args.base_url, args.max_file_mb, args.jobs)
     print(f"built {built.papers} papers, {built.pages} pages, {built.files} files into {out} in {built.seconds:.2f} s")
     if not built.papers:
         print(no_papers_hint())
     return EXIT_OK
+
+
+def refused(root: Path, out: Path) -> bool:
+    """Whether writing ROOT's site into OUT could destroy what is not a built site; if so, it says why."""
+    reason = refusal(root, out)
+    if reason:
+        print(f"site-gen: error: {reason}", file=sys.stderr)
+    return reason is not None
 
 
 def no_papers_hint() -> str:
@@ -341,6 +347,8 @@ def run_serve(args: argparse.Namespace) -> int:
     """site-gen serve."""
     from site_gen.serve import serve
 
+    if refused(args.root, args.root / "_site"):
+        return EXIT_USAGE
     return serve(args.root, args.host, args.port, open_browser=args.open, max_file_mb=args.max_file_mb)
 
 

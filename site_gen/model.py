@@ -30,7 +30,25 @@ MONTHS = (
     "december",
 )
 PAPER_LINKS = ("url", "code", "slides", "video", "poster", "data")
-RESERVED_PAGES = ("papers", "venues", "static", "index", "404")
+# A page SLUG.md is written to SLUG/index.html, so it cannot take the name of what the site writes itself (render.py,
+# contract section 4, whose kinds' pages and RIS export are kept free too): each name, with what has it.
+RESERVED_PAGES = {
+    "index": "the list of papers (index.html)",
+    "404": "the page for a missing address (404.html)",
+    "404.html": "the page for a missing address",
+    "papers": "the papers' pages (papers/)",
+    "venues": "the venue pages (venues/)",
+    "authors": "the co-authors' pages (authors/)",
+    "types": "the pages of each kind of paper (types/)",
+    "static": "the styles, scripts and files of static/",
+    "feed.xml": "the Atom feed",
+    "sitemap.xml": "the sitemap",
+    "robots.txt": "the rules for search engines",
+    "publications.bib": "the BibTeX of every paper",
+    "publications.json": "the CSL-JSON of every paper",
+    "publications.ris": "the RIS of every paper",
+    "cname": "the custom domain's CNAME file",  # the same file on a disk that ignores case
+}
 
 
 # Where each BibTeX entry type keeps its venue; the keys are the types a paper's `type` may name.
@@ -149,7 +167,7 @@ def hash_slot() -> Any:
 class Paper:
     """One paper as written, validated; its id may still have to be derived."""
 
-    origin: Origin
+    origin: Origin = field(compare=False)  # where it is written, for errors only: moving a paper changes no page
     given_id: str | None
     title: str  # as written for BibTeX: {braces} keep capitals, $math$ (tex.display gives what pages show)
     authors: tuple[str, ...]

@@ -9,9 +9,53 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from site_gen.content import GENERATOR_ROOT
 from site_gen.render import Data
 
 STAGING_PREFIX = "tmp-"
+# In every folder a build writes, so that a later build knows the folder is its own to replace (contract, section 1);
+# always the same bytes, as the same content must give the same output.
+MARKER = ".site-gen"
+MARKER_TEXT = b"This folder is written by site-gen and replaced whole on every build: edit content/, not these files.\n"
+SOURCES = ("content", "templates", "static")
+# What every build has written since the first version, so a default ROOT/_site from before the marker is still
+# recognised as a build and its users are not locked out of their own output folder.
+OLD_BUILD_FILES = (".nojekyll", "index.html", "sitemap.xml")
+
+
+def refusal(root: Path, out: Path) -> str | None:
+    """Why building ROOT into OUT could destroy what is not a built site, or None if it cannot."""
+    root, out = root.resolve(), out.resolve()
+    instead = f"choose a folder of its own, like {root / '_site'}"
+    if _within(root, out):
+        return f"cannot write the site into {out}: it would replace {root}, the site's own folder; {instead}"
+    for base in (root, GENERATOR_ROOT):
+        for folder in (base / name for name in SOURCES):
+            if _within(out, folder):
+                return f"cannot write the site into {out}: it is inside {folder}, which the build reads; {instead}"
+    existing = next(path for path in (out, *out.parents) if path.exists())
+    if not existing.is_dir():
+        return f"cannot write the site into {out}: {existing} is a file; choose a folder"
+    if existing == out and not _replaceable(root, out):
+        return (
+            f"cannot write the site into {out}: it holds files no build wrote (there is no {MARKER} in it) "
+            "and a build replaces the whole folder; empty it or choose another"
+        )
+    return None
+
+
+def _within(path: Path, folder: Path) -> bool:
+    """Whether PATH is FOLDER or inside it, by name or on disk (another spelling on a disk that ignores case)."""
+    if path.is_relative_to(folder):
+        return True
+    return folder.exists() and any(part.exists() and part.samefile(folder) for part in (path, *path.parents))
+
+
+def _replaceable(root: Path, out: Path) -> bool:
+    """Whether the existing folder OUT is empty or was written by a build."""
+    if (out / MARKER).is_file() or not any(out.iterdir()):
+        return True
+    return out == root / "_site" and all((out / name).is_file() for name in OLD_BUILD_FILES)
 
 
 def _staging_prefix(out: Path) -> str:
@@ -27,7 +71,7 @@ def remove_stale(out: Path) -> None:
 
 
 def write_site(out: Path, fill: Callable[[Path], None], static: dict[str, Path]) -> None:
-    """Let `fill` write every file into a staging folder, add the static assets, then replace OUT with it.
+    """Let `fill` write every file into a staging folder, add the static assets and MARKER, then replace OUT with it.
 
     If anything fails (a render error surfaces while writing), the staging folder is removed and OUT
     is left exactly as it was.
@@ -39,6 +83,7 @@ def write_site(out: Path, fill: Callable[[Path], None], static: dict[str, Path])
     try:
         fill(staging)
         _copy_static(staging, static)
+        write_file(str(staging / MARKER), MARKER_TEXT)
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

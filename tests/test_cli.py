@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from site_gen.cli import parser
+from site_gen.write import MARKER
 from tests.conftest import REPO, SITES, run_cli
 
 
@@ -24,9 +25,10 @@ def test_usage_errors_exit_2() -> None:
 def test_check_validates_without_writing(tmp_path: Path) -> None:
     root = tmp_path / "site"
     shutil.copytree(SITES / "minimal", root)
+    before = sorted(root.rglob("*"))
     result = run_cli("check", "--root", str(root))
     assert (result.returncode, result.stdout) == (0, "ok: 3 papers, no errors\n")
-    assert not (root / "_site").exists()
+    assert sorted(root.rglob("*")) == before  # no _site/, no .cache/, no .gitignore
     (root / "content" / "papers" / "bad.yaml").write_text(
         "title: X\nauthors: [A]\nyear: 2020\nvenu: V\n", encoding="utf-8"
     )
@@ -74,7 +76,7 @@ def test_build_reports_what_it_wrote(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run_cli("build", "--root", str(SITES / "minimal"), "--out", str(out))
     assert result.returncode == 0
-    files = sum(1 for p in out.rglob("*") if p.is_file())
+    files = sum(1 for p in out.rglob("*") if p.is_file() and p.name != MARKER)  # the site's files, not the marker
     assert result.stdout.startswith(f"built 3 papers, 11 pages, {files} files into {out} in ")
 
 

@@ -30,6 +30,7 @@ from playwright.sync_api import Browser
 
 from bench.corpus import write_corpus
 from site_gen.cli import main
+from site_gen.write import MARKER, MARKER_TEXT
 from tests.conftest import SITES, run_cli, tree_digest
 
 ERROR_LINE = re.compile(r"^[^:\s][^:]*:\d+:\d+: error: .+$")
@@ -130,6 +131,7 @@ def test_fuzzed_content_builds_or_fails_with_located_errors_only(files: list[byt
             (root / "content" / "papers" / f"p{i}.yaml").write_bytes(data)
         out.mkdir()
         (out / "index.html").write_text("the previous site", encoding="utf-8")
+        (out / MARKER).write_bytes(MARKER_TEXT)  # a folder a build wrote: one that did not is never touched
         before = tree_digest(out)
         code, stderr = run_build(root, out)
         assert code in (0, 1)
