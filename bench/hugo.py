@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from site_gen.build import Builder
+from site_gen.build import check
 from site_gen.derive import owner_slugs
 
 LAYOUTS = {
@@ -71,7 +71,7 @@ LAYOUTS = {
 
 def convert(corpus: Path, site: Path) -> Path:
     """A Hugo site in SITE with CORPUS's papers (ids and venue groups as site-gen derives them); one paper file."""
-    catalog = Builder(corpus, site / "unused").prepare().catalog
+    catalog = check(corpus).catalog
     site.mkdir(parents=True)
     config = {
         "baseURL": catalog.site.base_url,

@@ -1,8 +1,8 @@
 """Load: the files under the root, read into plain data that can still say where each value came from.
 
-A file is read again only when its stamp changed; its text is parsed only when neither the items this
-builder read before (a list file cut at its items, see yamlfile) nor the cache on disk (cache.py)
-already hold what it says. What is left is parsed by PyYAML in as many processes as the build has.
+Every file is read on every build; a text is parsed only when neither the builder's memory (by the
+file's path and the digest of its bytes) nor the cache on disk (cache.py) already holds what it
+says. What is left is parsed by PyYAML in as many processes as the build has.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ _PACKAGE = Path(__file__).resolve().parent
 # checkout of the repository (and an editable install of it), the repository's top-level folders.
 GENERATOR_ROOT = _PACKAGE if (_PACKAGE / "templates").is_dir() else _PACKAGE.parent
 KeyPath = tuple[str | int, ...]
-Stamp = tuple[int, int]  # (mtime in ns, size): a file whose stamp is unchanged is not read again
+Stamp = tuple[int, int, int, int]  # (mtime in ns, ctime in ns, size, inode): a static file with another is copied
 MAX_FILE_MB = 5.0
 # What editors write beside the file being saved (swap, backup, lock and safe-write temporaries, Vim's
 # write test "4913"): never an input of the site, and never a reason to rebuild it.
@@ -55,12 +55,12 @@ class SourceFile:
     """
 
     path: str
-    file: Path
+    file: Path = field(compare=False)
 
     def error(self, keys: KeyPath, message: str, at_key: bool = False) -> SiteError:
         """A SiteError at the value (or its key) reached by `keys`, in the file as it is now."""
         try:
-            tree = _tree(self.file, stamp_of(self.file))
+            tree = _tree(self.file.read_bytes().decode("utf-8-sig", errors="replace"))
         except OSError:  # removed since it was read: the error points at its start
             tree = None
         mark = _find_mark(tree, keys, at_key)
@@ -68,43 +68,30 @@ class SourceFile:
 
 
 @functools.lru_cache(maxsize=8)  # the errors of one file are located in one walk of its nodes
-def _tree(file: Path, stamp: Stamp) -> yaml.Node | None:
-    """The node tree of FILE as it is at STAMP (None if it no longer reads)."""
+def _tree(text: str) -> yaml.Node | None:
+    """The node tree of a YAML TEXT (None if it does not read)."""
     try:
-        return yaml.compose(file.read_bytes().decode("utf-8-sig", errors="replace"), Loader=yamlfile.YamlLoader)
+        return yaml.compose(text, Loader=yamlfile.YamlLoader)
     except yaml.YAMLError:  # broken since it was read (a save during a rebuild): errors point at its start
         return None
 
 
 @dataclass(frozen=True)
 class Source:
-    """One YAML file as read: where it is, its data, and what each of its items was read from.
-
-    `keys` has the digest of each top-level item's text when the file was cut at its items, else the
-    digest of the whole file (once): a paper is known by its file, its place and its key.
-    """
+    """One YAML file as read: where it is and its data, known by its path and the digest of its bytes."""
 
     where: SourceFile
-    data: Any
-    keys: tuple[str, ...] = ()
+    data: Any = field(compare=False)
+    digest: str = ""
 
     @property
     def path(self) -> str:
         """The file's path relative to the root."""
         return self.where.path
 
-    def key(self, index: int) -> str:
-        """What the item at INDEX was read from (the whole file, if it was not cut at its items)."""
-        return item_key(self.keys, index)
-
     def error(self, keys: KeyPath, message: str, at_key: bool = False) -> SiteError:
         """A SiteError at the value (or its key) reached by `keys`."""
         return self.where.error(keys, message, at_key)
-
-
-def item_key(keys: tuple[str, ...], index: int) -> str:
-    """What the item at INDEX of a file read from KEYS (a Source's) was read from."""
-    return keys[index] if len(keys) > 1 else (keys or ("",))[0] + f":{index}"
 
 
 @dataclass(frozen=True)
@@ -187,130 +174,52 @@ def stamp_of(path: str | Path) -> Stamp:
 
 def _stamp(info: os.stat_result) -> Stamp:
     """The stamp in a file's status."""
-    return info.st_mtime_ns, info.st_size
+    return info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino
 
 
 # ---- reading YAML files ----
 
 
-@dataclass
-class _Reading:
-    """A YAML file being read: its text and digest, and (when cut at its items) their digests."""
-
-    file: Path
-    rel: str
-    stamp: Stamp
-    text: str
-    digest: str
-    keys: tuple[str, ...] = ()
-    data: Any = None
-    done: bool = False
-    errors: list[SiteError] = field(default_factory=list)
-
-    def source(self) -> Source | None:
-        """The file as read, if it read without errors."""
-        if self.errors or not self.done:
-            return None
-        return Source(SourceFile(self.rel, self.file), self.data, self.keys or (self.digest,))
-
-
 @dataclass(frozen=True)
-class YamlReader:
-    """Reads YAML files, using again what the memory and the cache on disk hold of them."""
+class FileText:
+    """A file's text as read, known by its path and the digest of its bytes (the text itself is not compared)."""
 
-    memory: Memory
-    cache: ParsedFiles
-    max_mb: float = MAX_FILE_MB
-    jobs: int = 1
+    path: str
+    file: Path = field(compare=False)
+    digest: str
+    text: str = field(compare=False, repr=False)
 
-    def read_all(self, files: list[tuple[Path, str, Stamp | None]]) -> tuple[list[Source | None], list[SiteError]]:
-        """Each (file, path shown, stamp or None) read: its Source (None if it has errors), and the errors."""
-        readings: list[_Reading | Source | None] = []
-        errors: list[SiteError] = []
-        for file, rel, stamp in files:
-            found, found_errors = self._start(file, rel, stamp or stamp_of(file))
-            readings.append(found)
-            errors += found_errors
-        self._parse([r for r in readings if isinstance(r, _Reading) and not r.done])
-        sources = [self._finish(r) if isinstance(r, _Reading) else r for r in readings]
-        errors += [error for r in readings if isinstance(r, _Reading) for error in r.errors]
-        return sources, errors
 
-    def _start(self, file: Path, rel: str, stamp: Stamp) -> tuple[_Reading | Source | None, list[SiteError]]:
-        """The file's Source as read at this stamp before, or its reading begun (done where it can be)."""
-        known: Source | None = self.memory.parsed.get((rel, stamp))
-        if known is not None:
-            self.memory.items.touch([rel])  # what the file is read from again after an edit
-            return known, []
-        raw, errors = _read_bytes(file, rel, self.max_mb)
-        text, decode_errors = _decoded(raw, rel) if raw is not None else (None, [])
-        if raw is None or text is None:
-            return None, errors + decode_errors
-        reading = _Reading(file, rel, stamp, text, digest(raw))
-        self._from_items(reading)
-        if not reading.done:
-            reading.done, reading.data = self.cache.get(reading.digest)
-            if reading.done:
-                self._remember_items(reading)
-        return reading, []
+def read_source(read: FileText) -> tuple[Source | None, list[SiteError]]:
+    """A YAML file's Source (None if it has errors) and its errors."""
+    parsed, data = _parse_text(read.text)
+    return _source_of(read, parsed, data)
 
-    def _from_items(self, reading: _Reading) -> None:
-        """Read a list file from its items, as remembered or read alone (if few changed), when it can be cut."""
-        if not self.memory.lasting:
-            return
-        pieces = yamlfile.items(reading.text)
-        if pieces is None:
-            return
-        reading.keys = tuple(digest(piece.encode()) for piece in pieces)
-        before = self.memory.items.get(reading.rel)
-        if before is None:  # never read whole before (a preview's first build): the cache or one parse is faster
-            return
-        known = [before.get(key) for key in reading.keys]
-        unknown = [i for i, item in enumerate(known) if item is None]
-        if len(unknown) > max(8, len(known) // 10):  # many changed: one parse of the file is faster
-            return
-        try:
-            for i in unknown:
-                known[i] = yamlfile.read_item(pieces[i])
-        except yamlfile.NotAlone:
-            return
-        reading.data, reading.done = known, True
-        self._remember_items(reading)
 
-    def _parse(self, readings: list[_Reading]) -> None:
-        """Parse what nothing remembered, in parallel when there is enough of it; remember the results."""
-        size = sum(len(reading.text) for reading in readings)
-        jobs = self.jobs if size >= PARALLEL_FROM_BYTES else 1
-        results = run_tasks([functools.partial(_parse_text, r.text) for r in readings], jobs)
-        for reading, (parsed, data) in zip(readings, results, strict=True):
-            if not parsed:  # read again here for the error: what PyYAML raised does not cross processes
-                reading.errors.append(_yaml_error(reading.rel, reading.text))
-                continue
-            reading.data, reading.done = data, True
+def read_sources(
+    reads: list[FileText], memory: Memory, cache: ParsedFiles, jobs: int
+) -> list[tuple[Source | None, list[SiteError]]]:
+    """read_source of each file: remembered, from the cache on disk, or parsed (in parallel when there is much)."""
+    missing = functools.partial(_read_missing, cache=cache, jobs=jobs)
+    return memory.call_many(read_source, [(read,) for read in reads], missing)
+
+
+def _read_missing(
+    many: list[tuple[Hashable, ...]], cache: ParsedFiles, jobs: int
+) -> list[tuple[Source | None, list[SiteError]]]:
+    """read_source of each file not remembered: from the cache on disk, or parsed, and then kept there."""
+    reads = [read for (read,) in many if isinstance(read, FileText)]
+    found = {read.digest: data for read in reads for hit, data in [cache.get(read.digest)] if hit}
+    todo = [read for read in reads if read.digest not in found]
+    jobs = jobs if sum(len(read.text) for read in todo) >= PARALLEL_FROM_BYTES else 1
+    for read, (parsed, data) in zip(
+        todo, run_tasks([functools.partial(_parse_text, r.text) for r in todo], jobs), strict=True
+    ):
+        if parsed:
+            found[read.digest] = data
             if yamlfile.plain(data):
-                self.cache.put(reading.digest, data)
-            self._remember_items(reading)
-
-    def _remember_items(self, reading: _Reading) -> None:
-        """Keep the items of a list file cut at its items, each under the digest of its text."""
-        data, keys = reading.data, reading.keys
-        if not keys or not isinstance(data, list) or len(data) != len(keys):
-            reading.keys = ()  # the cuts did not fall between the items: the file is known whole
-            return
-        self.memory.items.put(reading.rel, dict(zip(keys, data, strict=True)))
-
-    def _finish(self, reading: _Reading) -> Source | None:
-        """The Source of a reading: control characters checked; kept for the next build at this stamp."""
-        source = reading.source()
-        if source is None:
-            return None
-        # PyYAML refuses control characters written as they are; escapes in double quotes ("\x02") make them.
-        if "\\" in reading.text:
-            reading.errors += control_errors(source, (), source.data)
-            if reading.errors:
-                return None
-        self.memory.parsed.put((reading.rel, reading.stamp), source)
-        return source
+                cache.put(read.digest, data)
+    return [_source_of(read, read.digest in found, found.get(read.digest)) for read in reads]
 
 
 def _parse_text(text: str) -> tuple[bool, Any]:
@@ -328,6 +237,24 @@ def _yaml_error(rel: str, text: str) -> SiteError:
     except (yaml.YAMLError, RecursionError) as exc:
         return yamlfile.error(rel, text, exc)
     return SiteError(rel, 1, 1, "invalid YAML")  # read in another process, it failed there only
+
+
+def _source_of(read: FileText, parsed: bool, data: Any) -> tuple[Source | None, list[SiteError]]:
+    """read_source of a file whose text is already parsed (PARSED: whether it could be, into DATA)."""
+    if not parsed:
+        return None, [_yaml_error(read.path, read.text)]
+    source = Source(SourceFile(read.path, read.file), data, read.digest)
+    errors = control_errors(source, (), data) if "\\" in read.text else []
+    return (None, errors) if errors else (source, [])
+
+
+def read_file(file: Path, rel: str, max_mb: float) -> tuple[FileText | None, list[SiteError]]:
+    """A file's text, known by its digest, or its errors (too large, not UTF-8)."""
+    raw, errors = _read_bytes(file, rel, max_mb)
+    if raw is None:
+        return None, errors
+    text, errors = _decoded(raw, rel)
+    return (FileText(rel, file, digest(raw), text) if text is not None else None), errors
 
 
 # Characters no text may hold (contract section 5): C0 but tab and line feed, DEL, C1.
@@ -446,17 +373,10 @@ def load(
     memory: Memory | None = None,
     cache: ParsedFiles | None = None,
     max_mb: float = MAX_FILE_MB,
-    stamps: dict[str, Stamp] | None = None,
     jobs: int = 1,
 ) -> tuple[Inputs, list[SiteError]]:
-    """Read site.yaml, every papers file and every page under ROOT/content.
-
-    MEMORY and CACHE: what was read before (by default, nothing). STAMPS (from input_stamps, taken just
-    before) saves looking at each file's stamp a second time.
-    """
+    """Read site.yaml, every papers file and every page under ROOT/content (MEMORY, CACHE: what was read before)."""
     root = root.resolve()
-    memory, cache = memory or Memory.one_off(), cache or ParsedFiles(None)
-    stamps = stamps or {}
     errors: list[SiteError] = []
     for folder in ("content", "static", "templates"):
         errors += outside_symlinks(root, root / folder)
@@ -465,15 +385,18 @@ def load(
     if not has_site:
         message = "content/site.yaml is missing; create it with at least title, base_url and author.name"
         errors.append(SiteError("content/site.yaml", 1, 1, message))
-    files = [(site_file, "content/site.yaml", stamps.get(str(site_file)))] if has_site else []
-    files += _paper_files(root, stamps)
-    sources, read_errors = YamlReader(memory, cache, max_mb, jobs).read_all(files)
-    site = sources.pop(0) if has_site else None
+    start = len(str(root)) + 1
+    files = [(site_file, "content/site.yaml")] if has_site else []
+    files += [(Path(entry.path), entry.path[start:]) for entry in paper_files(root)]
+    reads = [read_file(file, rel, max_mb) for file, rel in files]
+    texts = [text for text, _ in reads if text is not None]
+    read = read_sources(texts, memory or Memory(), cache or ParsedFiles(None), jobs)
+    errors += [error for _, found in reads for error in found] + [error for _, found in read for error in found]
+    sources = dict(zip((text.path for text in texts), (source for source, _ in read), strict=True))
+    site = sources.pop("content/site.yaml", None) if has_site else None
     pages, page_errors = _load_pages(root, max_mb)
-    errors += read_errors + page_errors
-    papers = tuple(source for source in sources if source is not None)
-    inputs = Inputs(root, site, papers, pages, static_files(root), template_dirs(root))
-    return inputs, errors
+    papers = tuple(source for source in sources.values() if source is not None)
+    return Inputs(root, site, papers, pages, static_files(root), template_dirs(root)), errors + page_errors
 
 
 def paper_files(root: Path) -> list[os.DirEntry[str]]:
@@ -483,12 +406,6 @@ def paper_files(root: Path) -> list[os.DirEntry[str]]:
         for entry in file_entries(root / "content" / "papers")
         if os.path.splitext(entry.name)[1] in (".yaml", ".yml") and not entry.is_symlink()
     ]
-
-
-def _paper_files(root: Path, stamps: dict[str, Stamp]) -> list[tuple[Path, str, Stamp | None]]:
-    """paper_files: each file, its path shown and its stamp."""
-    start = len(str(root)) + 1
-    return [(Path(entry.path), entry.path[start:], stamps.get(entry.path)) for entry in paper_files(root)]
 
 
 def _load_pages(root: Path, max_mb: float) -> tuple[tuple[TextFile, ...], list[SiteError]]:
@@ -504,11 +421,3 @@ def _load_pages(root: Path, max_mb: float) -> tuple[tuple[TextFile, ...], list[S
             if text is not None and not found:
                 pages.append(TextFile(rel, text))
     return tuple(pages), errors
-
-
-def input_stamps(root: Path) -> dict[str, Stamp]:
-    """The stamp of every file a build reads: content, templates and static files, the generator's too."""
-    root = root.resolve()
-    folders = [root / "content", root / "templates", root / "static"]
-    folders += [GENERATOR_ROOT / "templates", GENERATOR_ROOT / "static"]
-    return {entry.path: _stamp(entry.stat()) for folder in folders for entry in _files(folder)}

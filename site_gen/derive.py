@@ -34,13 +34,10 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class YearGroup:
-    """The papers of one year, in source order (its hash kept: it names a joined block of the builder's memory)."""
+    """The papers of one year, in source order."""
 
     year: int
     entries: tuple[Entry, ...]
-    _hash: int | None = hash_slot()
-
-    __hash__ = hash_once
 
 
 @dataclass(frozen=True)
@@ -60,7 +57,6 @@ class CoAuthor:
     name: str
     slug: str
     entries: tuple[Entry, ...]
-    places: tuple[int, ...]  # where those papers are in the catalog's entries
 
     @property
     def count(self) -> int:
@@ -71,12 +67,9 @@ class CoAuthor:
 @dataclass(frozen=True, slots=True)
 class CoAuthorIndex:
     """Each co-author's slug, name and places in the catalog's entries, most joint papers first: what the index's
-    co-author list and its script's data are made from. A rebuild that regroups no one keeps the last one."""
+    co-author list and its script's data are made from."""
 
     people: tuple[tuple[str, str, tuple[int, ...]], ...] = ()
-    _hash: int | None = hash_slot()
-
-    __hash__ = hash_once
 
 
 @dataclass(frozen=True)
@@ -124,19 +117,20 @@ def _place(paper: Paper) -> SiteError:
 _YEAR, _VENUE, _NAME, _ID = attrgetter("paper.year"), attrgetter("venue"), attrgetter("name"), attrgetter("id")
 
 
-def duplicate_errors(entries: list[Entry]) -> list[SiteError]:
-    """Two papers with one id: an error at each place, naming the other."""
+def duplicate_errors(entries: list[Entry], papers: tuple[Paper, ...]) -> list[SiteError]:
+    """Two papers with one id: an error at each place, naming the other. PAPERS: those ENTRIES place, as written
+    (an entry's own paper may be an equal one from elsewhere: an entry is found again by value)."""
     ids = list(map(_ID, entries))
     if len(set(ids)) == len(ids):  # the usual case, found ten times faster than by grouping
         return []
-    by_id: dict[str, list[Entry]] = defaultdict(list)
-    for entry in entries:
-        by_id[entry.id].append(entry)
+    by_id: dict[str, list[Paper]] = defaultdict(list)
+    for entry_id, paper in zip(ids, papers, strict=True):
+        by_id[entry_id].append(paper)
     errors = []
     for entry_id, same in by_id.items():
         if len(same) < 2:
             continue
-        places = [_place(entry.paper) for entry in same]  # positions cost a compose: only for duplicates
+        places = [_place(paper) for paper in same]  # positions cost a compose: only for duplicates
         for here in places:
             others = ", ".join(f"{p.path}:{p.line}:{p.col}" for p in places if p != here)
             message = f"duplicate id '{entry_id}', also used at {others}; give one of these papers its own 'id'"
@@ -161,9 +155,9 @@ def group_years(entries: tuple[Entry, ...]) -> tuple[YearGroup, ...]:
     return tuple(YearGroup(year, tuple(group)) for year, group in groupby(entries, _YEAR))
 
 
-def group_coauthors(entries: tuple[Entry, ...], owner: Owner) -> tuple[CoAuthor, ...]:
-    """Everyone who wrote a paper with the owner, most joint papers first: names with one slug are one co-author
-    (a paper counted once), shown as most often written; the owner's own names are left out."""
+def group_coauthors(entries: tuple[Entry, ...], owner: Owner) -> tuple[tuple[CoAuthor, ...], CoAuthorIndex]:
+    """Everyone who wrote a paper with the owner, most joint papers first, and their index: names with one slug
+    are one co-author (a paper counted once), shown as most often written; the owner's own names are left out."""
     mine = owner_slugs(owner)
     places: dict[str, list[int]] = {}
     first: dict[str, str] = {}
@@ -180,54 +174,12 @@ def group_coauthors(entries: tuple[Entry, ...], owner: Owner) -> tuple[CoAuthor,
                 found.append(place)
             if name != first[slug]:
                 others.setdefault(slug, []).append(name)
-    groups = [
-        CoAuthor(_usual(first[slug], len(at), others.get(slug)), slug, tuple(entries[i] for i in at), tuple(at))
-        for slug, at in places.items()
-    ]
-    return tuple(sorted(groups, key=lambda g: (-len(g.entries), g.name.casefold(), g.slug)))
-
-
-REGROUPED = 50  # past this many changed papers, co-authors are grouped anew (an edit changes one or two)
-
-
-def coauthors_of(
-    entries: tuple[Entry, ...], owner: Owner, memory: Memory
-) -> tuple[tuple[CoAuthor, ...], CoAuthorIndex]:
-    """group_coauthors and their index; on a rebuild whose changed papers (at most REGROUPED) kept their places
-    and authors, the last build's co-authors with those papers put in, and the same index: one edit does not
-    regroup 50,000 names."""
-    before = memory.coauthor_plan
-    found = _regrouped(before, entries) if before is not None and before[0] == owner else None
-    if found is not None and before is not None:
-        groups, index = found, before[3]
-    else:
-        groups = group_coauthors(entries, owner)
-        index = CoAuthorIndex(tuple((group.slug, group.name, group.places) for group in groups))
-    if memory.lasting:
-        memory.coauthor_plan = (owner, entries, groups, index)
-    return groups, index
-
-
-def _regrouped(
-    before: tuple[Owner, tuple[Entry, ...], tuple[CoAuthor, ...], CoAuthorIndex], entries: tuple[Entry, ...]
-) -> tuple[CoAuthor, ...] | None:
-    """The co-authors of ENTRIES made from those of the entries BEFORE, or None if they cannot be."""
-    owner, old_entries, groups, _ = before
-    if len(old_entries) != len(entries):
-        return None
-    changed = [(old, new) for old, new in zip(old_entries, entries, strict=True) if old is not new and old != new]
-    if len(changed) > REGROUPED or any(old.paper.authors != new.paper.authors for old, new in changed):
-        return None
-    if not changed:
-        return groups
-    index = {group.slug: i for i, group in enumerate(groups)}
-    regrouped, mine = list(groups), owner_slugs(owner)
-    for old, new in changed:
-        for slug in set(new.author_slugs) - mine:
-            group = regrouped[index[slug]]
-            papers = tuple(new if entry == old else entry for entry in group.entries)
-            regrouped[index[slug]] = CoAuthor(group.name, group.slug, papers, group.places)
-    return tuple(regrouped)
+    people = sorted(
+        ((slug, _usual(first[slug], len(at), others.get(slug)), tuple(at)) for slug, at in places.items()),
+        key=lambda person: (-len(person[2]), person[1].casefold(), person[0]),
+    )
+    groups = tuple(CoAuthor(name, slug, tuple(entries[i] for i in at)) for slug, name, at in people)
+    return groups, CoAuthorIndex(tuple(people))
 
 
 def _usual(first: str, papers: int, others: list[str] | None) -> str:
@@ -247,23 +199,12 @@ def place(paper: Paper, rules: tuple[VenueRule, ...]) -> Entry:
 
 
 def derive(content: Content, memory: Memory | None = None) -> tuple[Catalog, list[SiteError]]:
-    """Ids, venue groups, year groups and co-authors; duplicate ids are errors.
-
-    MEMORY: a builder's; the entries made before, by paper, also depend on the site's venue rules.
-    """
-    memory = memory or Memory.one_off()
-    memo = memory.entries
-    rules = content.site.venues
-    memo.start(rules)
-    memo.keep(len(content.papers), content.papers)
-    found = memo.get_many(content.papers)
-    entries = [
-        entry if entry is not None else memo.put(paper, place(paper, rules))
-        for paper, entry in zip(content.papers, found, strict=True)
-    ]
-    errors = duplicate_errors(entries)
+    """Ids, venue groups, year groups and co-authors; duplicate ids are errors (MEMORY: papers placed before)."""
+    memory, rules = memory or Memory(), content.site.venues
+    entries = [memory.call(place, paper, rules) for paper in content.papers]
+    errors = duplicate_errors(entries, content.papers)
     ordered = tuple(sorted(entries, key=lambda e: -e.paper.year))
-    coauthors, coauthor_index = coauthors_of(ordered, content.site.author, memory)
+    coauthors, coauthor_index = group_coauthors(ordered, content.site.author)
     catalog = Catalog(
         content.site,
         ordered,

@@ -1,163 +1,107 @@
 """What a builder remembers from one build to the next (the preview's rebuilds), all in one place.
 
-The rule, the same for every table: a result is used again only when what it was made from is equal
-(==) to what made it before. Files are known by the digest of their bytes (a changed stamp only says
-to read them again), records by their values. Nothing is found by the identity of an object: a value
-that merely looks new costs its work again, and is never wrong. A table whose results also depend on
-something every key shares (the site's settings, a template) is told that `basis` at the start of
-each build, and starts empty when it differs.
+Why a rebuild is right, in two rules:
+1. Remembered results are those of pure functions, found by all their arguments compared with ==
+   (files by the digest of their bytes, records by value): `Memory.call(f, *args)` is `f(*args)`,
+   done again only when no equal arguments made it before. Nothing is found by position or identity.
+2. An output file is left as it is only when everything it is made from (its recipe's arguments)
+   equals what made it last time; every other output is made again.
 
-Each table keeps what the latest build used, and forgets the rest when the build ends, so memory
-follows the site, not its history. "Used" includes what an output kept from before would be remade
-from (a year's list entries, a file's items): the stage that keeps the output `touch`es those. Where
-that is every paper's share of every list, touching it all on each rebuild would cost more than the
-edit: such a table is told to `keep` all instead, until it holds half as much again as the site needs,
-and then it is touched and pruned. A one-off build keeps nothing beyond itself, and
-within itself only as much as its tables' `limit`.
+Every stage runs whole on every build, from values; memory only spares work whose result is known.
+What is forgotten is only work to do again: a memo past twice what one build uses forgets what the
+last build did not use, so memory stays bounded by the site, not by the preview's history.
+This module knows nothing of the stages: they hand it plain functions, keys and values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
-if TYPE_CHECKING:
-    from markupsafe import Markup
-
-    from site_gen.derive import CoAuthor, CoAuthorIndex, Entry, YearGroup
-    from site_gen.model import Owner, Paper
-    from site_gen.render import Parts
-    from site_gen.views import PaperView
-
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
+T = TypeVar("T")
 
 
-class Table(Generic[K, V]):
-    """Results of one kind of work, by what they were made from."""
+class Memo:
+    """The results of one pure function, by its arguments: at most about twice what one build of the site uses."""
 
-    def __init__(self, limit: int | None = None) -> None:
-        self.limit = limit  # for a one-off build: keep only the last LIMIT results (None: all)
-        self._basis: Hashable = None
-        self._before: dict[K, V] = {}
-        self._now: dict[K, V] = {}
-        self._keep_all = False
+    def __init__(self) -> None:
+        self._results: dict[Hashable, list[Any]] = {}  # arguments -> [result, the last build that used it]
+        self._build = 0
+        self._used = 0  # how many results this build has used
+        self._most_used = 0  # the most results one build has used
 
-    def start(self, basis: Hashable) -> None:
-        """Begin a build whose results all depend on BASIS too: any kept from another basis are dropped."""
-        if basis != self._basis:
-            self._basis, self._before, self._now = basis, {}, {}
-
-    def get(self, key: K) -> V | None:
-        """The result made from KEY, if one is kept (it is then kept for the next build too)."""
-        found = self._now.get(key)
+    def call(self, function: Callable[..., T], args: tuple[Hashable, ...]) -> T:
+        """FUNCTION(*ARGS): remembered, or made now and remembered."""
+        found = self._results.get(args)  # one lookup: hashing a record's arguments is most of a hit's cost
         if found is None:
-            found = self._before.get(key)
-            if found is not None:
-                self._now[key] = found
-        return found
+            found = self._results[args] = [function(*args), -1]
+        if found[1] != self._build:
+            found[1] = self._build
+            self._used += 1
+        return found[0]  # type: ignore[no-any-return]
 
-    def put(self, key: K, value: V) -> V:
-        """Keep VALUE as the result made from KEY; return it."""
-        self._now[key] = value
-        if self.limit is not None and len(self._now) > self.limit:
-            del self._now[next(iter(self._now))]
-        return value
+    def __len__(self) -> int:
+        """How many results are remembered."""
+        return len(self._results)
 
-    def touch(self, keys: Iterable[K]) -> None:
-        """Count the results made from KEYS as used, though this build does not look at them."""
-        now, before = self._now, self._before
-        for key in keys:
-            if key not in now and key in before:
-                now[key] = before[key]
+    def has(self, args: tuple[Hashable, ...]) -> bool:
+        """Whether a result for ARGS is remembered."""
+        return args in self._results
 
-    def made(self, key: K, make: Callable[[], V]) -> V:
-        """The result made from KEY: the kept one, or MAKE's, kept."""
-        found = self.get(key)
-        return found if found is not None else self.put(key, make())
-
-    def get_many(self, keys: Sequence[K]) -> list[V | None]:
-        """get() of each of KEYS; where the table keeps all (see keep), one look-up each, made in C (a rebuild
-        looks up every paper's)."""
-        if not self._keep_all:
-            return [self.get(key) for key in keys]
-        found = list(map(self._before.get, keys))
-        return [value if value is not None else self._now.get(key) for key, value in zip(keys, found, strict=True)]
-
-    def missing(self, keys: Iterable[K]) -> set[K]:
-        """Those of KEYS with no kept result (set operations, made in C; where the table keeps all, the others
-        need no get() to be counted as used)."""
-        return set(keys).difference(self._now, self._before)
-
-    def keep(self, needed: int, used: Iterable[K]) -> None:
-        """Count every result kept from before as used by this build, unless the table holds half as much again
-        as the NEEDED results (and a few): then only those made from USED (an iterable made only then), and the
-        rest is forgotten when the build ends."""
-        self._keep_all = self.size() <= needed * 3 // 2 + 64
-        if not self._keep_all:
-            self.touch(used)
-
-    def size(self) -> int:
-        """How many results are kept (a result used again this build counts twice until it ends). Not __len__:
-        an empty table must not be false where a caller writes `table or Table()`."""
-        return len(self._before) + len(self._now)
+    def put(self, args: tuple[Hashable, ...], value: Any) -> None:
+        """Remember VALUE as the result for ARGS."""
+        self._results[args] = [value, -1]
 
     def end_build(self) -> None:
-        """Forget every result the build that just ended did not use."""
-        if self._keep_all:
-            self._before.update(self._now)
-            self._now, self._keep_all = {}, False
-            return
-        self._before, self._now = self._now, {}
+        """Past twice the most a build has used, forget what this build did not use (a build that used less, as
+        one edit's rebuild, leaves the rest: later edits will want it)."""
+        self._most_used = max(self._most_used, self._used)
+        if len(self._results) > 2 * self._most_used + SLACK:
+            self._results = {args: found for args, found in self._results.items() if found[1] == self._build}
+        self._build += 1
+        self._used = 0
 
 
-RECENT = 64  # what a one-off build keeps of results used only by nearby outputs (a paper and its neighbours)
+SLACK = 64
 
 
-@dataclass
 class Memory:
-    """Every table a builder keeps; each stage is handed the tables it reads and fills."""
+    """Everything a builder keeps between builds: a memo per pure function, and the recipe of every output."""
 
-    lasting: bool = True  # whether builds follow this one (the preview): then what lasts is worth finding out
-    # load: a file as read at a stamp; a list file's items, by the digest of each one's text
-    parsed: Table[tuple[str, tuple[int, int]], Any] = field(default_factory=Table)
-    items: Table[str, dict[str, Any]] = field(default_factory=Table)
-    # validate: a valid paper, by (file, place in it, what it was read from); a file's, with what each was read from
-    papers: Table[tuple[str, int, str], Paper] = field(default_factory=Table)
-    validated: Table[str, tuple[tuple[str, ...], tuple[Paper, ...]]] = field(default_factory=Table)
-    # derive: a paper's entry (its id and venue group); the latest build's co-authors and their index, with the
-    # owner and the entries they were grouped from
-    entries: Table[Paper, Entry] = field(default_factory=Table)
-    coauthor_plan: tuple[Owner, tuple[Entry, ...], tuple[CoAuthor, ...], CoAuthorIndex] | None = None
-    # render: Markdown texts as HTML (those that are more than plain text); what templates see of a
-    # paper; what list pages and exports take from it; joined list blocks and export blocks
-    markdown: Table[str, str] = field(default_factory=Table)
-    views: Table[Entry, PaperView] = field(default_factory=Table)
-    parts: Table[Entry, Parts] = field(default_factory=Table)
-    blocks: Table[Hashable, Markup] = field(default_factory=Table)  # ("list", root, YearGroup), ("coauthors", ...)
-    exports: Table[tuple[str, YearGroup], bytes] = field(default_factory=Table)
-    # plan: the renderer for the site, its pages and templates; the latest build's papers and their
-    # recipes, with what else they were made from (site, pages, templates)
-    renderers: Table[Hashable, Any] = field(default_factory=Table)
-    paper_plan: tuple[Hashable, tuple[Entry, ...], list[Any]] | None = None
-    author_plan: tuple[Hashable, tuple[CoAuthor, ...], list[Any]] | None = None  # the same for co-authors' pages
-    # write: each output path, and the key it was last made from
-    outputs: dict[str, Hashable] = field(default_factory=dict)
+    def __init__(self) -> None:
+        self._memos: dict[Callable[..., Any], Memo] = {}
+        self.outputs: dict[str, Hashable] = {}  # output path -> what it was made from, for a site on disk
 
-    @classmethod
-    def one_off(cls) -> Memory:
-        """Tables for a build that is not followed by another: per-paper results only kept while nearby."""
-        memory = cls(lasting=False)
-        memory.views.limit = RECENT
-        for table in (memory.parsed, memory.items, memory.papers, memory.validated, memory.entries):
-            table.limit = 0
-        memory.blocks.limit = memory.exports.limit = 0
-        return memory
+    def call(self, function: Callable[..., T], *args: Hashable) -> T:
+        """FUNCTION(*ARGS), remembered by ARGS (FUNCTION must be pure: its result depends on ARGS alone)."""
+        return self._memo(function).call(function, args)
+
+    def call_many(
+        self,
+        function: Callable[..., T],
+        many: list[tuple[Hashable, ...]],
+        make: Callable[[list[tuple[Hashable, ...]]], list[T]],
+    ) -> list[T]:
+        """FUNCTION(*ARGS) for each ARGS in MANY; MAKE gives those not remembered all at once (in parallel, say),
+        each exactly what FUNCTION would."""
+        memo = self._memo(function)
+        missing = [args for args in dict.fromkeys(many) if not memo.has(args)]
+        for args, value in zip(missing, make(missing) if missing else [], strict=True):
+            memo.put(args, value)
+        return [memo.call(function, args) for args in many]
+
+    def _memo(self, function: Callable[..., Any]) -> Memo:
+        """The memo of FUNCTION's results."""
+        memo = self._memos.get(function)
+        if memo is None:
+            memo = self._memos[function] = Memo()
+        return memo
+
+    def sizes(self) -> dict[str, int]:
+        """How many results are remembered, by function."""
+        return {function.__qualname__: len(memo) for function, memo in self._memos.items()}
 
     def end_build(self) -> None:
-        """Forget what the build that just ended did not use."""
-        for item in fields(self):
-            table = getattr(self, item.name)
-            if isinstance(table, Table):
-                table.end_build()
+        """A build worked: keep what it used, forget the rest."""
+        for memo in self._memos.values():
+            memo.end_build()

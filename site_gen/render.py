@@ -1,19 +1,18 @@
-"""Render: a recipe for every output file (where it goes, what it is made from, how to make it), through Jinja.
+"""Render: a recipe for every output file, through Jinja: where it goes, the function that makes it, and its arguments.
 
-A recipe's `key` holds everything its output is made from, templates by their fingerprint: the
-builder compares it with the key that made the file last time and makes only what differs. What
-outputs share (a paper's view, its list entry for a page's depth, a year's joined entries, BibTeX)
-is made through the builder's memory (memo.py), so a rebuild redoes only what a save changed.
+An output is made by `recipe.make(renderer, *recipe.args)` and depends on those arguments alone: the
+renderer holds nothing of the site, only the builder's memory, through which it gives the results
+of pure functions of their own arguments (a paper's view, its list entry, a year's joined entries,
+its BibTeX). So an output whose function and arguments equal last time's has last time's bytes.
 """
 
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 import urllib.parse
 from collections.abc import Callable, Hashable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -22,17 +21,15 @@ from markupsafe import Markup
 from site_gen import citations
 from site_gen.cache import RenderedMarkdown, digest
 from site_gen.chart import papers_chart
-from site_gen.derive import Catalog, CoAuthor, CoAuthorIndex, Entry, VenueGroup, YearGroup, group_years, owner_slugs
+from site_gen.derive import Catalog, CoAuthor, CoAuthorIndex, Entry, VenueGroup, YearGroup, group_years
 from site_gen.markup import is_plain, markdown, plain_paragraph
-from site_gen.memo import Memory, Table
-from site_gen.model import Page, Site
+from site_gen.memo import Memory
+from site_gen.model import Page, Site, hash_once, hash_slot
 from site_gen.parallel import run_tasks
 from site_gen.templates import ENTRY_MACRO, ENTRY_TEMPLATE, Templates
 from site_gen.views import PaperView, highwire, json_ld, json_script, paper_view
 
 FEED_SIZE = 50
-LIST_ROOTS = ("", "../../")  # the index is at the site root; venue and author pages are two folders down
-REUSED_ROOT = "../../"  # the root of the list pages that show a paper again and again
 COAUTHORS_TEMPLATE = "_coauthors.html"
 COAUTHORS_SHOWN = 12  # the index lists the co-authors with most joint papers first; the rest are one click away
 LONG_LIST = 500  # an index of more papers lays out only the papers on screen (content-visibility; see site.js)
@@ -45,12 +42,77 @@ PAPER_TEMPLATE = "paper.html"
 Data = bytes | Iterable[bytes]
 
 
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """What every page is made with besides its own content: the site, the menu of pages, the templates."""
+
+    site: Site
+    menu: tuple[tuple[str, str], ...]  # each page's slug and title
+    templates: Templates
+    _hash: int | None = hash_slot()
+
+    __hash__ = hash_once
+
+
 class Recipe(NamedTuple):
-    """One output file: where it goes, everything it is made from (`key`, compared with ==), how to make it."""
+    """One output file: where it goes, and `make(renderer, *args)`, which makes it from ARGS alone."""
 
     path: str
-    key: Hashable
-    make: Callable[[], Data]
+    make: Callable[..., Data]
+    args: tuple[Hashable, ...]
+
+    @property
+    def key(self) -> tuple[Callable[..., Data], tuple[Hashable, ...]]:
+        """Everything the output is made from: equal keys, equal bytes."""
+        return self.make, self.args
+
+    def run(self, renderer: Renderer) -> Data:
+        """The output, made."""
+        return self.make(renderer, *self.args)
+
+
+class Renderer:
+    """The parts outputs share, each a pure function of its arguments, remembered in the builder's memory."""
+
+    def __init__(self, memory: Memory) -> None:
+        self.memory = memory
+
+    def markdown(self, text: str) -> str:
+        """Markdown as HTML (rendered before, by prepare_markdown, for every text of the site)."""
+        return self.memory.call(markdown_html, text)
+
+    def view(self, theme: Theme, entry: Entry) -> PaperView:
+        """What templates see of one paper."""
+        abstract = self.markdown(entry.paper.abstract) if entry.paper.abstract else None
+        return self.memory.call(_view, theme, entry, abstract)
+
+    def entry_html(self, theme: Theme, entry: Entry, root: str) -> str:
+        """One paper's list entry, for a page ROOT away from the site root."""
+        return self.memory.call(self._entry_html, theme, entry, root)
+
+    def _entry_html(self, theme: Theme, entry: Entry, root: str) -> str:
+        """entry_html, made."""
+        return str(self.memory.call(_entry_macro, theme.templates)(self.view(theme, entry), root))
+
+    def year_lists(self, theme: Theme, years: tuple[YearGroup, ...], root: str) -> list[YearList]:
+        """The years of a list page, for a page ROOT away from the site root."""
+        return [YearList(group.year, self, theme, group, root) for group in years]
+
+    def bibtex(self, entry: Entry) -> tuple[str, str]:
+        """One paper's BibTeX entry, without and with its abstract."""
+        return self.memory.call(self._bibtex, entry)
+
+    def _bibtex(self, entry: Entry) -> tuple[str, str]:
+        """bibtex, made."""
+        return citations.bibtex_pair(entry, render=self.markdown)
+
+    def csl(self, entry: Entry) -> str:
+        """One paper as a line of CSL-JSON."""
+        return self.memory.call(self._csl, entry)
+
+    def _csl(self, entry: Entry) -> str:
+        """csl, made."""
+        return citations.csl_json(entry, self.markdown)
 
 
 @dataclass(frozen=True)
@@ -64,248 +126,117 @@ class YearList:
 
     year: int
     _renderer: Renderer
+    _theme: Theme
     _group: YearGroup
     _root: str
-    _kept: bool = True  # whether the joined entries are kept for the next build
 
     @property
     def entries(self) -> Markup:
-        """The year's list entries for this page, joined."""
-        return self._renderer.joined(self._group, self._root, self._kept)
+        """The year's list entries for this page, joined (as Markup once: each Markup() of them is a copy)."""
+        entry_html, theme, root = self._renderer.entry_html, self._theme, self._root
+        return Markup("\n".join([entry_html(theme, entry, root) for entry in self._group.entries]))
 
     @property
     def papers(self) -> list[PaperView]:
         """The year's papers, in list order."""
-        return [self._renderer.view(entry) for entry in self._group.entries]
+        return [self._renderer.view(self._theme, entry) for entry in self._group.entries]
 
 
-@dataclass(slots=True)
-class Parts:
-    """What the list pages and exports take from one paper, each made when first asked for.
-
-    A cell in the builder's memory, kept by the paper (an Entry, by value) whose parts they are.
-    """
-
-    entries: dict[str, str] = field(default_factory=dict)  # root -> the paper's list entry for that root
-    bibtex: tuple[str, str] | None = None  # without and with the abstract
-    csl: str | None = None
+def markdown_html(text: str) -> str:
+    """Markdown as HTML; a plain text as one paragraph, without searching it for syntax again."""
+    return plain_paragraph(text) if is_plain(text) else markdown(text)
 
 
-class Renderer:
-    """What outputs are made from, but the papers: the site, its pages, the templates and the builder's memory.
-
-    Kept while those stay the same, with the recipes it made: a kept recipe holds no old catalog alive.
-    """
-
-    def __init__(self, site: Site, pages: tuple[Page, ...], templates: Templates, memory: Memory) -> None:
-        self.site, self.pages, self.templates, self.memory = site, pages, templates, memory
-        self._mine = owner_slugs(self.site.author)
-        self._entry = templates.macro(ENTRY_TEMPLATE, ENTRY_MACRO)
-        entry_basis = (self.site, templates.fingerprint(ENTRY_TEMPLATE))
-        memory.views.start(self.site)
-        memory.parts.start(entry_basis)  # list entries depend on these; BibTeX and CSL-JSON are made again with them
-        memory.blocks.start(entry_basis)
-
-    def keep_parts(self, catalog: Catalog) -> None:
-        """Keep what the list pages and exports of CATALOG are joined from, though this build may not rejoin
-        them: the next build then rejoins only what a save changed. All that was kept stays, unless the tables
-        have grown past what the site needs: then what CATALOG does not use is forgotten."""
-        memory = self.memory
-        memory.parts.keep(len(catalog.entries), catalog.entries)
-        venue_years = [year for group in catalog.venues for year in group.years]
-        blocks = itertools.chain(
-            (("list", "", year) for year in catalog.years),
-            (("list", "../../", year) for year in venue_years),
-            [self.coauthors_key(catalog.coauthor_index), ("places", catalog.coauthor_index)],
-        )
-        memory.blocks.keep(len(catalog.years) + len(venue_years) + 2, blocks)
-        memory.exports.touch((kind, year) for year in catalog.years for kind in ("bib", "csl"))
-
-    def view(self, entry: Entry) -> PaperView:
-        """What templates see of one paper."""
-        made = functools.partial(paper_view, entry, self.site, self._mine, self.markdown)
-        return self.memory.views.made(entry, made)
-
-    def markdown(self, text: str) -> str:
-        """Markdown as HTML: rendered before (see prepare_markdown), or now."""
-        found = self.memory.markdown.get(text)
-        if found is None:
-            return markdown(text)
-        return found or plain_paragraph(text)  # "": known to be plain, not searched for syntax again
-
-    def entry_html(self, entry: Entry, root: str) -> str:
-        """One paper's list entry, for a page ROOT away from the site root.
-
-        Made for every list root at once, from one view (a one-off build keeps few views); a one-off
-        build keeps only the entries that several pages show.
-        """
-        parts = self.memory.parts.made(entry, Parts)
-        found = parts.entries.get(root)
-        if found is not None:
-            return found
-        view = self.view(entry)
-        made = {each: str(self._entry(view, each)) for each in (*LIST_ROOTS, root)}
-        for each, html in made.items():
-            if self.memory.lasting or each == REUSED_ROOT:
-                parts.entries[each] = html
-        return made[root]
-
-    def year_lists(self, years: tuple[YearGroup, ...], root: str, kept: bool = True) -> list[YearList]:
-        """The years of a list page, each with its entries joined (KEPT: a rebuild re-joins only a changed year;
-        not for the many small pages a rebuild rarely remakes, whose years are quick to join)."""
-        return [YearList(group.year, self, group, root, kept) for group in years]
-
-    def joined(self, group: YearGroup, root: str, kept: bool = True) -> Markup:
-        """A year's list entries for a page ROOT away from the site root, joined (KEPT for the next build)."""
-        join = functools.partial(self._join, group.entries, root)
-        return self.memory.blocks.made(("list", root, group), join) if kept else join()
-
-    def coauthor_list(self, catalog: Catalog) -> Markup:
-        """The index's co-author list, rendered by `_coauthors.html` (kept: it changes only with a name or a count,
-        and 20,000 co-authors take a while)."""
-
-        def render() -> Markup:
-            context = {"coauthors": catalog.coauthors, "shown": COAUTHORS_SHOWN}
-            return Markup(self.templates.render(COAUTHORS_TEMPLATE, **context))
-
-        return self.memory.blocks.made(self.coauthors_key(catalog.coauthor_index), render)
-
-    def coauthors_key(self, index: CoAuthorIndex) -> Hashable:
-        """What the co-author list is made from."""
-        return ("coauthors", self.print(COAUTHORS_TEMPLATE), index)
-
-    def coauthor_papers(self, index: CoAuthorIndex) -> Markup:
-        """For the index's script, as JSON: each co-author's slug and the places of their papers in the list (kept:
-        an edit that moves no paper leaves it as it was, and 20,000 co-authors' take a while)."""
-
-        def made() -> Markup:
-            return json_script({slug: places for slug, _, places in index.people})
-
-        return self.memory.blocks.made(("places", index), made)
-
-    def _join(self, entries: tuple[Entry, ...], root: str) -> Markup:
-        """List entries for a page ROOT away from the site root, joined (as Markup once: each Markup() of a
-        year's entries is a copy of them)."""
-        return Markup("\n".join(self.entry_html(entry, root) for entry in entries))
-
-    def bibtex(self, entry: Entry) -> tuple[str, str]:
-        """One paper's BibTeX entry, without and with its abstract (kept for rebuilds; a one-off build
-        makes it where needed: its page and the export are made by different processes)."""
-        parts = self.memory.parts.made(entry, Parts) if self.memory.lasting else Parts()
-        if parts.bibtex is None:
-            parts.bibtex = citations.bibtex_pair(entry, render=self.markdown)
-        return parts.bibtex
-
-    def csl(self, entry: Entry) -> str:
-        """One paper as a line of CSL-JSON (kept for rebuilds only: a one-off build needs it once)."""
-        parts = self.memory.parts.made(entry, Parts) if self.memory.lasting else Parts()
-        if parts.csl is None:
-            parts.csl = citations.csl_json(entry, self.markdown)
-        return parts.csl
-
-    def exported(self, kind: str, group: YearGroup) -> bytes:
-        """A year's BibTeX (kind "bib") or CSL-JSON lines ("csl") for the exports, joined and encoded (kept)."""
-        if kind == "bib":
-            return self.memory.exports.made(
-                (kind, group), lambda: "\n".join(self.bibtex(e)[1] for e in group.entries).encode()
-            )
-        return self.memory.exports.made((kind, group), lambda: ",\n".join(self.csl(e) for e in group.entries).encode())
-
-    def html(self, name: str, **context: Any) -> bytes:
-        """One template rendered and encoded."""
-        return self.templates.render(name, **context).encode()
-
-    def pieces(self, name: str, **context: Any) -> Iterator[bytes]:
-        """One template of a large page rendered and encoded, in pieces, as they are made."""
-        return self.templates.pieces(name, **context)
-
-    def layout(self, root: str) -> dict[str, Any]:
-        """The context every HTML page shares."""
-        return {
-            "root": root,
-            "site_title": self.site.title,
-            "base_url": self.site.base_url,
-            "nav_pages": [{"slug": p.slug, "title": p.title} for p in self.pages],
-            "owner_name": self.site.author.name,
-        }
-
-    def print(self, name: str) -> str:
-        """The fingerprint of a template and those it uses."""
-        return self.templates.fingerprint(name)
+def _view(theme: Theme, entry: Entry, abstract: str | None) -> PaperView:
+    """paper_view, in THEME's site, with the abstract rendered."""
+    return paper_view(entry, theme.site, Markup(abstract) if abstract is not None else None)
 
 
-def prepare_markdown(catalog: Catalog, memory: Table[str, str], stored: RenderedMarkdown, jobs: int) -> None:
-    """Render every Markdown text of the site that is more than plain text once, before the outputs are
-    made (in parallel, and by forked processes that then all find it): from MEMORY, from the cache on
-    disk (STORED), or anew. MEMORY holds "" for a plain text. The cache keeps what the site uses."""
+def _entry_macro(templates: Templates) -> Callable[..., Markup]:
+    """The macro that renders one paper's list entry."""
+    return templates.macro(ENTRY_TEMPLATE, ENTRY_MACRO)
+
+
+def _coauthor_list(theme: Theme, index: CoAuthorIndex) -> Markup:
+    """The index's co-author list, rendered by `_coauthors.html`."""
+    people = [{"name": name, "slug": slug, "count": len(places)} for slug, name, places in index.people]
+    return Markup(theme.templates.render(COAUTHORS_TEMPLATE, coauthors=people, shown=COAUTHORS_SHOWN))
+
+
+def _coauthor_papers(index: CoAuthorIndex) -> Markup:
+    """For the index's script, as JSON: each co-author's slug and the places of their papers in the list."""
+    return json_script({slug: places for slug, _, places in index.people})
+
+
+def prepare_markdown(catalog: Catalog, memory: Memory, stored: RenderedMarkdown, jobs: int) -> None:
+    """Render every Markdown text of the site once, before the outputs are made (in parallel, and by forked
+    processes that then all find it): remembered, from the cache on disk (STORED), or anew."""
     texts = [paper.abstract for paper in (e.paper for e in catalog.entries) if paper.abstract]
     texts += [page.body for page in catalog.pages] + ([catalog.site.author.bio] if catalog.site.author.bio else [])
-    memory.keep(len(texts), texts)
-    marked = []
-    for text in memory.missing(texts):
-        if is_plain(text):
-            memory.put(text, "")
-        else:
-            marked.append(text)
-    if not marked:
-        return
+    missing = functools.partial(_render_texts, stored=stored, jobs=jobs)
+    memory.call_many(markdown_html, [(text,) for text in texts], missing)
+
+
+def _render_texts(many: list[tuple[str]], stored: RenderedMarkdown, jobs: int) -> list[str]:
+    """markdown_html of each text: a plain one at once, others from the cache on disk or rendered in parallel."""
+    texts = [text for (text,) in many]
+    named = {text: digest(text.encode()) for text in texts if not is_plain(text)}
     known = stored.known()
-    named = {text: digest(text.encode()) for text in marked}
-    todo = [text for text in marked if named[text] not in known]
+    todo = [text for text, name in named.items() if name not in known]
     tasks = [
         functools.partial(_render_markdown, todo[i : i + TEXTS_PER_TASK]) for i in range(0, len(todo), TEXTS_PER_TASK)
     ]
-    for rendered in run_tasks(tasks, jobs):
-        for text, html in rendered:
-            memory.put(text, html)
-    for text in sorted(marked):
-        if memory.get(text) is None:
-            memory.put(text, known[named[text]])
-    site_marked = {text for text in texts if memory.get(text)}
-    stored.keep({named.get(text) or digest(text.encode()): str(memory.get(text)) for text in site_marked})
+    rendered = {name: html for task in run_tasks(tasks, jobs) for name, html in task}
+    found = {name: rendered.get(name) or known[name] for name in named.values()}
+    stored.add(found)
+    return [found[named[text]] if text in named else plain_paragraph(text) for text in texts]
 
 
 def _render_markdown(texts: list[str]) -> list[tuple[str, str]]:
-    """Some texts and their HTML."""
-    return [(text, markdown(text)) for text in texts]
+    """Some texts' digests and their HTML."""
+    return [(digest(text.encode()), markdown(text)) for text in texts]
 
 
 def plan(catalog: Catalog, templates: Templates, memory: Memory) -> list[Recipe]:
     """A recipe for every output file, in a fixed order: the files that list every paper first (one process
     renders them all), then each paper's page and .bib."""
-    basis = (catalog.site, catalog.pages, templates)
-    renderer = memory.renderers.made(basis, lambda: Renderer(catalog.site, catalog.pages, templates, memory))
-    if memory.lasting:
-        renderer.keep_parts(catalog)
+    theme = memory.call(Theme, catalog.site, tuple((page.slug, page.title) for page in catalog.pages), templates)
     return [
-        *_site_files(renderer, catalog),
-        _index(renderer, catalog),
-        *_venues(renderer, catalog),
-        *_authors(renderer, catalog),
-        *_pages(renderer),
-        *_papers(renderer, catalog.entries),
+        *_site_files(theme, catalog),
+        Recipe("index.html", _index_page, (theme, catalog)),
+        *(Recipe(f"venues/{group.venue.slug}/index.html", _venue_page, (theme, group)) for group in catalog.venues),
+        *(Recipe(f"authors/{group.slug}/index.html", _author_page, (theme, group)) for group in catalog.coauthors),
+        *(Recipe(f"{page.slug}/index.html", _page, (theme, page)) for page in catalog.pages),
+        *_papers(theme, catalog.entries),
     ]
 
 
 def render_site(catalog: Catalog, templates: Templates) -> Iterator[tuple[str, Data]]:
     """Every output file, made one by one (so the writer can stream them to disk)."""
-    for recipe in plan(catalog, templates, Memory.one_off()):
-        yield recipe.path, recipe.make()
+    memory = Memory()
+    renderer = Renderer(memory)
+    prepare_markdown(catalog, memory, RenderedMarkdown(None), 1)
+    for recipe in plan(catalog, templates, memory):
+        yield recipe.path, recipe.run(renderer)
 
 
-def _index(renderer: Renderer, catalog: Catalog) -> Recipe:
+def _layout(theme: Theme, root: str) -> dict[str, Any]:
+    """The context every HTML page shares."""
+    return {
+        "root": root,
+        "site_title": theme.site.title,
+        "base_url": theme.site.base_url,
+        "nav_pages": [{"slug": slug, "title": title} for slug, title in theme.menu],
+        "owner_name": theme.site.author.name,
+    }
+
+
+def _index_page(renderer: Renderer, theme: Theme, catalog: Catalog) -> Iterator[bytes]:
     """index.html: every paper by year, the venue filter and the search box."""
-    templates = tuple(renderer.print(name) for name in ("index.html", ENTRY_TEMPLATE, COAUTHORS_TEMPLATE))
-    key = ("index", templates, catalog.site, catalog.pages, catalog.entries)
-    return Recipe("index.html", key, functools.partial(_index_page, renderer, catalog))
-
-
-def _index_page(renderer: Renderer, catalog: Catalog) -> Iterator[bytes]:
-    """index.html, rendered."""
-    owner = renderer.site.author
-    return renderer.pieces(
+    owner = theme.site.author
+    return theme.templates.pieces(
         "index.html",
-        **renderer.layout(""),
+        **_layout(theme, ""),
         owner={
             "name": owner.name,
             "affiliation": owner.affiliation,
@@ -318,63 +249,42 @@ def _index_page(renderer: Renderer, catalog: Catalog) -> Iterator[bytes]:
             for g in catalog.venues
         ],
         coauthors=catalog.coauthors,
-        coauthor_list=renderer.coauthor_list(catalog),
+        coauthor_list=renderer.memory.call(_coauthor_list, theme, catalog.coauthor_index),
         chart=papers_chart(catalog.years, catalog.venues),
-        selected=Markup("\n".join(_ID.sub("", renderer.entry_html(entry, "")) for entry in catalog.selected)),
-        coauthor_papers=renderer.coauthor_papers(catalog.coauthor_index),
+        selected=Markup("\n".join(_ID.sub("", renderer.entry_html(theme, entry, "")) for entry in catalog.selected)),
+        coauthor_papers=renderer.memory.call(_coauthor_papers, catalog.coauthor_index),
         total=len(catalog.entries),
         long_list=len(catalog.entries) > LONG_LIST,
-        years=renderer.year_lists(catalog.years, ""),
+        years=renderer.year_lists(theme, catalog.years, ""),
     )
 
 
-def _papers(renderer: Renderer, entries: tuple[Entry, ...]) -> list[Recipe]:
-    """papers/ID/index.html and papers/ID/ID.bib for every paper.
-
-    The previous build's recipes are kept for every paper whose entry and neighbours are equal to
-    what they were: after an edit, only the edited paper and its neighbours get new ones.
-    """
-    memory, basis = renderer.memory, (renderer.site, renderer.pages, renderer.templates)
-    before = memory.paper_plan
-    if before is None or before[0] != basis or len(before[1]) != len(entries):
-        recipes = [recipe for i in range(len(entries)) for recipe in _paper_recipes(renderer, entries, i)]
-    else:
-        recipes = list(before[2])
-        differ = [
-            i for i, (old, new) in enumerate(zip(before[1], entries, strict=True)) if old is not new and old != new
-        ]
-        for i in {j for at in differ for j in (at - 1, at, at + 1) if 0 <= j < len(entries)}:
-            recipes[2 * i : 2 * i + 2] = _paper_recipes(renderer, entries, i)
-    if memory.lasting:
-        memory.paper_plan = (basis, entries, recipes)
-    return recipes
+def _papers(theme: Theme, entries: tuple[Entry, ...]) -> Iterator[Recipe]:
+    """papers/ID/index.html and papers/ID/ID.bib for every paper; a page links to its neighbours in the list."""
+    for i, entry in enumerate(entries):
+        previous = entries[i - 1] if i > 0 else None
+        following = entries[i + 1] if i + 1 < len(entries) else None
+        folder = f"papers/{entry.id}/"
+        yield Recipe(folder + "index.html", _paper_page, (theme, entry, previous, following))
+        yield Recipe(f"{folder}{entry.id}.bib", _bib_file, (entry,))
 
 
-def _paper_recipes(renderer: Renderer, entries: tuple[Entry, ...], i: int) -> tuple[Recipe, Recipe]:
-    """The recipes of the page and .bib of the paper at I in ENTRIES."""
-    entry = entries[i]
-    previous = entries[i - 1] if i > 0 else None
-    following = entries[i + 1] if i + 1 < len(entries) else None
-    folder = f"papers/{entry.id}/"
-    page = functools.partial(_paper_page, renderer, entry, previous, following)
-    key = (renderer.print(PAPER_TEMPLATE), renderer.site, renderer.pages, entry, previous, following)
-    bib = Recipe(f"{folder}{entry.id}.bib", ("bib", entry), functools.partial(_bib_file, renderer, entry))
-    return Recipe(folder + "index.html", key, page), bib
-
-
-def _paper_page(renderer: Renderer, entry: Entry, previous: Entry | None, following: Entry | None) -> bytes:
+def _paper_page(
+    renderer: Renderer, theme: Theme, entry: Entry, previous: Entry | None, following: Entry | None
+) -> bytes:
     """One paper's page."""
-    view = renderer.view(entry)
-    return renderer.html(
+    view = renderer.view(theme, entry)
+    return _html(
+        theme,
         PAPER_TEMPLATE,
-        **renderer.layout("../../"),
+        **_layout(theme, "../../"),
         paper=view,
         bibtex=renderer.bibtex(entry)[0],
         citation=citations.plain_citation(entry),
-        meta=highwire(view, entry, renderer.site.base_url),
+        meta=highwire(view, entry, theme.site.base_url),
         json_ld=json_ld(view, entry),
-        previous=renderer.view(previous) if previous else None,
-        next=renderer.view(following) if following else None,
+        previous=renderer.view(theme, previous) if previous else None,
+        next=renderer.view(theme, following) if following else None,
     )
 
 
@@ -383,80 +293,51 @@ def _bib_file(renderer: Renderer, entry: Entry) -> bytes:
     return renderer.bibtex(entry)[0].encode()
 
 
-def _venues(renderer: Renderer, catalog: Catalog) -> Iterator[Recipe]:
+def _venue_page(renderer: Renderer, theme: Theme, group: VenueGroup) -> Iterator[bytes]:
     """venues/SLUG/index.html: one venue group's papers by year, no JavaScript needed."""
-    basis = (renderer.print("venue.html"), renderer.print(ENTRY_TEMPLATE), catalog.site, catalog.pages)
-    for group in catalog.venues:
-        page = functools.partial(_venue_page, renderer, group)
-        yield Recipe(f"venues/{group.venue.slug}/index.html", (basis, group), page)
-
-
-def _venue_page(renderer: Renderer, group: VenueGroup) -> Iterator[bytes]:
-    """One venue group's page."""
-    return renderer.pieces(
+    return theme.templates.pieces(
         "venue.html",
-        **renderer.layout("../../"),
+        **_layout(theme, "../../"),
         venue={"name": group.venue.name, "label": group.venue.label, "slug": group.venue.slug},
         total=len(group.entries),
-        years=renderer.year_lists(group.years, "../../"),
+        years=renderer.year_lists(theme, group.years, "../../"),
     )
 
 
-def _authors(renderer: Renderer, catalog: Catalog) -> list[Recipe]:
-    """authors/SLUG/index.html: the papers written with one co-author, by year, no JavaScript needed.
-
-    The previous build's recipes are kept for every co-author equal to what it was (after an edit, all but
-    the edited paper's co-authors): 20,000 co-authors' recipes are not made again on every rebuild.
-    """
-    memory, basis = renderer.memory, (renderer.site, renderer.pages, renderer.templates)
-    before, coauthors = memory.author_plan, catalog.coauthors
-    if before is None or before[0] != basis or len(before[1]) != len(coauthors):
-        recipes = [_author_recipe(renderer, group) for group in coauthors]
-    else:
-        recipes = [
-            kept if old is new or old == new else _author_recipe(renderer, new)
-            for old, new, kept in zip(before[1], coauthors, before[2], strict=True)
-        ]
-    if memory.lasting:
-        memory.author_plan = (basis, coauthors, recipes)
-    return recipes
-
-
-def _author_recipe(renderer: Renderer, group: CoAuthor) -> Recipe:
-    """The recipe of one co-author's page."""
-    key = (renderer.print("author.html"), renderer.print(ENTRY_TEMPLATE), renderer.site, renderer.pages, group)
-    return Recipe(f"authors/{group.slug}/index.html", key, functools.partial(_author_page, renderer, group))
-
-
-def _author_page(renderer: Renderer, group: CoAuthor) -> bytes:
-    """One co-author's page."""
-    return renderer.html(
+def _author_page(renderer: Renderer, theme: Theme, group: CoAuthor) -> bytes:
+    """authors/SLUG/index.html: the papers written with one co-author, by year, no JavaScript needed."""
+    return _html(
+        theme,
         "author.html",
-        **renderer.layout("../../"),
+        **_layout(theme, "../../"),
         author={"name": group.name, "slug": group.slug},
         total=group.count,
-        years=renderer.year_lists(group_years(group.entries), "../../", kept=False),
+        years=renderer.year_lists(theme, group_years(group.entries), "../../"),
     )
 
 
-def _pages(renderer: Renderer) -> Iterator[Recipe]:
-    """SLUG/index.html for every content/pages/SLUG.md."""
-    for page in renderer.pages:
-        context = {"title": page.title, "body": Markup(renderer.markdown(page.body))}
-        make = functools.partial(renderer.html, "page.html", **renderer.layout("../"), page=context)
-        key = ("page", renderer.print("page.html"), renderer.site, renderer.pages)
-        yield Recipe(f"{page.slug}/index.html", key, make)
+def _page(renderer: Renderer, theme: Theme, page: Page) -> bytes:
+    """SLUG/index.html for a content/pages/SLUG.md."""
+    context = {"title": page.title, "body": Markup(renderer.markdown(page.body))}
+    return _html(theme, "page.html", **_layout(theme, "../"), page=context)
 
 
-def _bibliography(renderer: Renderer, years: tuple[YearGroup, ...]) -> Iterator[bytes]:
+def _html(theme: Theme, name: str, **context: Any) -> bytes:
+    """One template rendered and encoded."""
+    return theme.templates.render(name, **context).encode()
+
+
+def _bibliography(renderer: Renderer, entries: tuple[Entry, ...]) -> Iterator[bytes]:
     """publications.bib: every paper's BibTeX, newest first, a blank line between years."""
-    return _separated((renderer.exported("bib", group) for group in years), b"\n")
+    return _separated(
+        (("\n".join(renderer.bibtex(e)[1] for e in g.entries)).encode() for g in group_years(entries)), b"\n"
+    )
 
 
-def _csl_json(renderer: Renderer, years: tuple[YearGroup, ...]) -> Iterator[bytes]:
+def _csl_json(renderer: Renderer, entries: tuple[Entry, ...]) -> Iterator[bytes]:
     """publications.json: every paper as CSL-JSON, one paper per line, newest first."""
     yield b"[\n"
-    yield from _separated((renderer.exported("csl", group) for group in years), b",\n")
+    yield ",\n".join(map(renderer.csl, entries)).encode()
     yield b"\n]\n"
 
 
@@ -468,69 +349,24 @@ def _separated(items: Iterable[bytes], separator: bytes) -> Iterator[bytes]:
         yield item
 
 
-def _site_files(renderer: Renderer, catalog: Catalog) -> Iterator[Recipe]:
-    """The bibliography, CSL-JSON, feed, sitemap, robots.txt, 404 page and GitHub Pages markers."""
-    site, entries = catalog.site, catalog.entries
-    yield Recipe("publications.bib", ("bib", entries), functools.partial(_bibliography, renderer, catalog.years))
-    yield Recipe("publications.json", ("csl", entries), functools.partial(_csl_json, renderer, catalog.years))
-    newest = entries[:FEED_SIZE]
-    yield Recipe(
-        "feed.xml", ("feed", renderer.print("feed.xml"), site, newest), functools.partial(_feed, renderer, newest)
-    )
-    paths = [  # made on every rebuild: map() over the many papers and co-authors runs in C
-        "",
-        *map("papers/{}/".format, map(attrgetter("id"), entries)),
-        *(f"venues/{g.venue.slug}/" for g in catalog.venues),
-        *map("authors/{}/".format, map(attrgetter("slug"), catalog.coauthors)),
-        *(f"{p.slug}/" for p in catalog.pages),
-    ]
-    yield from sitemaps(renderer.templates, site.base_url, paths)
-    robots = f"User-agent: *\nAllow: /\nSitemap: {site.base_url}sitemap.xml\n".encode()
-    yield Recipe("robots.txt", ("robots", robots), lambda: robots)
-    missing = functools.partial(
-        renderer.html, "404.html", **renderer.layout(""), base_path=urllib.parse.urlsplit(site.base_url).path or "/"
-    )
-    yield Recipe("404.html", ("404", renderer.print("404.html"), site, catalog.pages), missing)
-    yield Recipe(".nojekyll", ("nojekyll",), lambda: b"")
-    if site.domain:
-        cname = f"{site.domain}\n".encode()
-        yield Recipe("CNAME", ("cname", cname), lambda: cname)
+def _bytes(renderer: Renderer, data: bytes) -> bytes:
+    """An output whose bytes are known before it is made."""
+    return data
 
 
-def sitemaps(templates: Templates, base_url: str, paths: list[str], limit: int = SITEMAP_URLS) -> Iterator[Recipe]:
-    """sitemap.xml; past the protocol's limit of URLs per file, an index of sitemap-N.xml files."""
-    fingerprint = templates.fingerprint("sitemap.xml")
-    if len(paths) <= limit:
-        yield Recipe(
-            "sitemap.xml",
-            ("sitemap", fingerprint, base_url, tuple(paths)),
-            _xml(templates, "sitemap.xml", base_url=base_url, paths=paths),
-        )
-        return
-    names = []
-    for number, start in enumerate(range(0, len(paths), limit), 1):
-        part, name = paths[start : start + limit], f"sitemap-{number}.xml"
-        names.append(name)
-        yield Recipe(
-            name,
-            ("sitemap", fingerprint, base_url, tuple(part)),
-            _xml(templates, "sitemap.xml", base_url=base_url, paths=part),
-        )
-    key = ("sitemap index", templates.fingerprint("sitemap-index.xml"), base_url, tuple(names))
-    yield Recipe("sitemap.xml", key, _xml(templates, "sitemap-index.xml", base_url=base_url, sitemaps=names))
+def _missing_page(renderer: Renderer, theme: Theme) -> bytes:
+    """404.html, for an address of the site that has no page."""
+    base_path = urllib.parse.urlsplit(theme.site.base_url).path or "/"
+    return _html(theme, "404.html", **_layout(theme, ""), base_path=base_path)
 
 
-def _xml(templates: Templates, name: str, **context: Any) -> Callable[[], bytes]:
-    """A deferred rendering of one template that needs nothing of the site but CONTEXT."""
-    return lambda: templates.render(name, **context).encode()
-
-
-def _feed(renderer: Renderer, newest: tuple[Entry, ...]) -> bytes:
+def _feed(renderer: Renderer, theme: Theme, newest: tuple[Entry, ...]) -> bytes:
     """feed.xml: the newest papers as an Atom feed."""
-    site = renderer.site
-    papers = [renderer.view(entry) for entry in newest]
+    site = theme.site
+    papers = [renderer.view(theme, entry) for entry in newest]
     updated = papers[0].timestamp if papers else "1970-01-01T00:00:00Z"
-    return renderer.html(
+    return _html(
+        theme,
         "feed.xml",
         site_title=site.title,
         base_url=site.base_url,
@@ -538,3 +374,43 @@ def _feed(renderer: Renderer, newest: tuple[Entry, ...]) -> bytes:
         papers=papers,
         updated=updated,
     )
+
+
+def _site_files(theme: Theme, catalog: Catalog) -> Iterator[Recipe]:
+    """The bibliography, CSL-JSON, feed, sitemap, robots.txt, 404 page and GitHub Pages markers."""
+    site, entries = catalog.site, catalog.entries
+    yield Recipe("publications.bib", _bibliography, (entries,))
+    yield Recipe("publications.json", _csl_json, (entries,))
+    yield Recipe("feed.xml", _feed, (theme, entries[:FEED_SIZE]))
+    paths = (  # made on every rebuild: map() over the many papers and co-authors runs in C
+        "",
+        *map("papers/{}/".format, map(attrgetter("id"), entries)),
+        *(f"venues/{g.venue.slug}/" for g in catalog.venues),
+        *map("authors/{}/".format, map(attrgetter("slug"), catalog.coauthors)),
+        *(f"{p.slug}/" for p in catalog.pages),
+    )
+    yield from sitemaps(theme.templates, site.base_url, paths)
+    yield Recipe("robots.txt", _bytes, (f"User-agent: *\nAllow: /\nSitemap: {site.base_url}sitemap.xml\n".encode(),))
+    yield Recipe("404.html", _missing_page, (theme,))
+    yield Recipe(".nojekyll", _bytes, (b"",))
+    if site.domain:
+        yield Recipe("CNAME", _bytes, (f"{site.domain}\n".encode(),))
+
+
+def sitemaps(
+    templates: Templates, base_url: str, paths: tuple[str, ...], limit: int = SITEMAP_URLS
+) -> Iterator[Recipe]:
+    """sitemap.xml; past the protocol's limit of URLs per file, an index of sitemap-N.xml files."""
+    if len(paths) <= limit:
+        yield Recipe("sitemap.xml", _xml, (templates, "sitemap.xml", base_url, paths))
+        return
+    names = tuple(f"sitemap-{number}.xml" for number in range(1, (len(paths) - 1) // limit + 2))
+    for number, name in enumerate(names):
+        yield Recipe(name, _xml, (templates, "sitemap.xml", base_url, paths[number * limit : (number + 1) * limit]))
+    yield Recipe("sitemap.xml", _xml, (templates, "sitemap-index.xml", base_url, names))
+
+
+def _xml(renderer: Renderer, templates: Templates, name: str, base_url: str, items: tuple[str, ...]) -> bytes:
+    """A sitemap (ITEMS: the paths of its pages) or the index of sitemaps (ITEMS: their names)."""
+    context = {"sitemaps": items} if name == "sitemap-index.xml" else {"paths": items}
+    return templates.render(name, base_url=base_url, **context).encode()

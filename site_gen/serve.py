@@ -18,6 +18,7 @@ import errno
 import html
 import logging
 import mimetypes
+import os
 import signal
 import socket
 import sys
@@ -58,11 +59,11 @@ class Preview:
     def rebuild(self, saved: list[Path]) -> list[str]:
         """Build; print one line saying what happened; the paths open pages must reload ([] for none).
 
-        SAVED: the files the watcher saw change (none for the first build). Those that are gone and were
-        not read by the last build were temporary files written on the way (a `sed -i`), not saves.
+        SAVED: the paths the watcher saw change (none for the first build). A path that is gone counts if
+        the last build read it or a file under it (a folder moved away); other vanished ones were temporary
+        files written on the way (a `sed -i`), not saves.
         """
-        inputs = self.builder.inputs()
-        saved = [path for path in saved if path.exists() or str(path) in inputs]
+        saved = [path for path in saved if path.exists() or self._held_input(path)]
         if not saved and self.generation:
             return []
         cause = _describe([self._shown(path) for path in saved])
@@ -85,17 +86,24 @@ class Preview:
         print(f"{cause}: rebuilt {report.papers} papers in {seconds:.3f} s, {written}", file=sys.stderr)
         return _reloads(report.changed, recovered)
 
+    def _held_input(self, path: Path) -> bool:
+        """Whether the last build read PATH, or a file in PATH (a folder)."""
+        read, folder = self.builder.read, f"{path}{os.sep}"
+        return str(path) in read or any(name.startswith(folder) for name in read)
+
     def _shown(self, path: Path) -> str:
-        """A saved file as the terminal shows it: relative to the root when it is in it; a folder ends in /."""
+        """A saved path as the terminal shows it: relative to the root when it is in it; a folder ends in /."""
         shown = path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else str(path)
-        return shown + "/" if path.is_dir() else shown if path.exists() else shown + " (removed)"
+        if path.exists():
+            return shown + "/" if path.is_dir() else shown
+        return shown + ("" if str(path) in self.builder.read else "/") + " (removed)"
 
     def _failed(self, errors: list[SiteError], cause: str) -> list[str]:
         """Print a failed rebuild's errors; the open pages reload only if they show other errors."""
         for error in errors:
             print(error, file=sys.stderr)
         noun = "error" if len(errors) == 1 else "errors"
-        kept = "the last good build stays in _site/" if self.builder.inputs() else "nothing is built until then"
+        kept = "the last good build stays in _site/" if self.builder.read else "nothing is built until then"
         print(
             f"{cause}: build failed with {len(errors)} {noun}; the browser shows them in place of every page"
             f" until they are fixed ({kept})",

@@ -8,7 +8,6 @@ anything renders, so an override that lacks it is a located error naming that te
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import jinja2.meta
 from markupsafe import Markup
 
-from site_gen.content import Stamp, files_under, is_editor_file, stamp_of
+from site_gen.cache import digest
+from site_gen.content import files_under, is_editor_file
 from site_gen.errors import SiteError, SiteErrors
 from site_gen.views import href, json_script, meta_tags
 
@@ -35,9 +34,7 @@ class Templates:
 
     env: jinja2.Environment = field(compare=False)  # made from the files: equal files, equal templates
     dirs: tuple[Path, ...]
-    files: tuple[tuple[str, Stamp], ...]
-    _references: dict[str, list[str]] = field(default_factory=dict, compare=False)
-    _prints: dict[str, str] = field(default_factory=dict, compare=False)
+    files: tuple[tuple[str, str], ...]  # every template file and the digest of its bytes
 
     def display(self, filename: str | None) -> str:
         """A template file as the user sees it: templates/NAME."""
@@ -95,34 +92,6 @@ class Templates:
             return self.display(self.env.get_template(name).filename)
         except jinja2.TemplateError:
             return f"templates/{name}"
-
-    def fingerprint(self, name: str) -> str:
-        """A digest of the template and every template it extends, includes or imports."""
-        found = self._prints.get(name)
-        if found is None:
-            found = self._prints[name] = self._fingerprint(name)
-        return found
-
-    def _fingerprint(self, name: str) -> str:
-        """fingerprint, computed."""
-        digest, seen, todo = hashlib.sha256(), set(), [name]
-        while todo:
-            current = todo.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            source = self.env.loader.get_source(self.env, current)[0] if self.env.loader else ""
-            digest.update(f"{current}\0{source}\0".encode())
-            todo += self._referenced(source)
-        return digest.hexdigest()
-
-    def _referenced(self, source: str) -> list[str]:
-        """The templates a template source extends, includes or imports (parsed once per source)."""
-        found = self._references.get(source)
-        if found is None:
-            names = jinja2.meta.find_referenced_templates(self.env.parse(source))
-            found = self._references[source] = sorted(name for name in names if name is not None)
-        return found
 
     def check(self) -> list[SiteError]:
         """Every template compiled (each syntax error reported), and what the generator calls in them there."""
@@ -182,8 +151,9 @@ def _encoded(texts: Iterator[str]) -> Iterator[bytes]:
     yield "".join(run).encode()
 
 
-def make_templates(dirs: tuple[Path, ...]) -> Templates:
-    """Jinja over the template folders: autoescape for HTML and XML, undefined names are errors."""
+def make_templates(dirs: tuple[Path, ...], files: tuple[tuple[str, str], ...] | None = None) -> Templates:
+    """Jinja over the template folders: autoescape for HTML and XML, undefined names are errors (FILES: their
+    template_files, if known)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
@@ -196,11 +166,11 @@ def make_templates(dirs: tuple[Path, ...]) -> Templates:
     env.filters["json_script"] = json_script
     env.filters["meta_tags"] = meta_tags
     env.globals["href"] = href
-    return Templates(env, dirs, template_files(dirs))
+    return Templates(env, dirs, files if files is not None else template_files(dirs))
 
 
-def template_files(dirs: tuple[Path, ...]) -> tuple[tuple[str, Stamp], ...]:
-    """Every template file under the folders and its stamp: any change to them means a new environment
-    (which compiles templates once and never looks at the files again)."""
+def template_files(dirs: tuple[Path, ...]) -> tuple[tuple[str, str], ...]:
+    """Every template file under the folders and the digest of its bytes: any change to them means a new
+    environment (which compiles templates once and never looks at the files again)."""
     files = (path for folder in dirs for path in files_under(folder))
-    return tuple(sorted((str(path), stamp_of(path)) for path in files))
+    return tuple(sorted((str(path), digest(path.read_bytes())) for path in files))

@@ -10,9 +10,9 @@ from datetime import date
 from typing import Any
 
 from site_gen import tex
-from site_gen.content import Inputs, KeyPath, Source, TextFile, item_key
+from site_gen.content import Inputs, KeyPath, Source, TextFile
 from site_gen.errors import SiteError
-from site_gen.memo import Table
+from site_gen.memo import Memory
 from site_gen.model import (
     ARXIV_ID,
     BIBTEX_TYPES,
@@ -477,73 +477,39 @@ def arxiv_fields(values: dict[str, Any]) -> str | None:
     return None
 
 
-PaperMemo = Table[tuple[str, int, str], Paper]
-FileMemo = Table[str, tuple[tuple[str, ...], tuple[Paper, ...]]]  # path -> (what each item was read from, papers)
-
-
-def validate_papers(
-    source: Source, spec: dict[str, Check], memo: PaperMemo, same: dict[int, Paper] | None = None
-) -> tuple[list[Paper], list[SiteError]]:
-    """A papers file: one paper (a mapping), a list of papers, or nothing yet.
-
-    A valid paper is validated once for what it was read from (MEMO, or SAME: the papers of the file's
-    last valid version read from the same text at the same place); one with errors every time, as
-    their places in the file may have moved.
-    """
-    same = same or {}
+def validate_papers(source: Source, static: frozenset[str]) -> tuple[tuple[Paper, ...], tuple[SiteError, ...]]:
+    """A papers file: one paper (a mapping), a list of papers, or nothing yet; its valid papers and its errors.
+    STATIC: the output paths of the static files, where a local pdf must be."""
     data = source.data
     if data is None:
-        return [], []
+        return (), ()
     if not isinstance(data, dict | list):
-        return [], [
-            source.error((), f"a papers file holds one paper (a mapping) or a list of papers, got {describe(data)}")
-        ]
+        message = f"a papers file holds one paper (a mapping) or a list of papers, got {describe(data)}"
+        return (), (source.error((), message),)
+    spec = paper_spec(Links(static))
     items = [((), data)] if isinstance(data, dict) else [((i,), item) for i, item in enumerate(data)]
     papers, errors = [], []
-    for index, (keys, item) in enumerate(items):
-        key = (source.path, index, source.key(index))
-        found = same.get(index) or memo.get(key)
-        if found is None:
-            found, item_errors = validate_paper(source, keys, item, spec)
-            errors += item_errors
-            if found is not None:
-                memo.put(key, found)
+    for keys, item in items:
+        found, item_errors = validate_paper(source, keys, item, spec)
+        errors += item_errors
         if found is not None:
             papers.append(found)
-    return papers, errors
-
-
-def _file_papers(
-    source: Source, spec: dict[str, Check], memo: PaperMemo, files: FileMemo, errors: list[SiteError]
-) -> tuple[Paper, ...]:
-    """The valid papers of one file, as validated before where they were read from the same text; its errors
-    added to ERRORS."""
-    before = files.get(source.path)
-    if before is not None and before[0] == source.keys:
-        return before[1]
-    same = {}
-    if before is not None:
-        keys, papers = before
-        items = len(source.data) if isinstance(source.data, list) else int(source.data is not None)
-        same = {i: paper for i, paper in enumerate(papers[:items]) if source.key(i) == item_key(keys, i)}
-    found, paper_errors = validate_papers(source, spec, memo, same)
-    errors += paper_errors
-    if paper_errors:
-        return tuple(found)
-    return files.put(source.path, (source.keys, tuple(found)))[1]
+    return tuple(papers), tuple(errors)
 
 
 # ---- pages ----
 
 
 def validate_page(page: TextFile) -> tuple[Page | None, list[SiteError]]:
-    """content/pages/SLUG.md: its slug must be a valid id that is not one of the site's own folders."""
+    """content/pages/SLUG.md: its slug must be a valid id that is not the name of anything else the site writes."""
     slug = page.path.rsplit("/", 1)[-1].removesuffix(".md")
-    if not ID_PATTERN.match(slug) or slug in RESERVED_PAGES:
-        message = (
-            f"page name {slug!r} cannot be used: name pages with a-z, 0-9, '.', '_', '-' "
-            f"and not {', '.join(RESERVED_PAGES)}"
-        )
+    if not ID_PATTERN.match(slug):
+        rule = "name pages with a-z, 0-9, '.', '_', '-', first a letter or digit"
+        message = f"page name {slug!r} cannot be used: {rule}; rename the file"
+        return None, [SiteError(page.path, 1, 1, message)]
+    taken = RESERVED_PAGES.get(slug) or ("a part of the sitemap" if re.fullmatch(r"sitemap-\d+\.xml", slug) else None)
+    if taken:
+        message = f"page name {slug!r} is taken by {taken}; rename the file (its name is the page's address)"
         return None, [SiteError(page.path, 1, 1, message)]
     heading = re.match(r"^#\s+(.+?)\s*#*\s*$", page.text.lstrip("\n").split("\n", 1)[0])
     title = heading.group(1) if heading else slug.replace("-", " ").title()
@@ -554,31 +520,22 @@ def validate_page(page: TextFile) -> tuple[Page | None, list[SiteError]]:
 
 
 def validate(
-    inputs: Inputs,
-    base_url_override: str | None = None,
-    memo: PaperMemo | None = None,
-    files: FileMemo | None = None,
+    inputs: Inputs, base_url_override: str | None = None, memory: Memory | None = None
 ) -> tuple[Content | None, list[SiteError]]:
-    """The valid part of the content (None without a valid site.yaml) and every error found.
-
-    MEMO: papers validated before, by file, place and what they were read from; FILES: the papers of
-    each file that had no errors, with what each was read from (a file edited in one place is validated
-    in that place only). Whether a local pdf exists depends on the static files too, so both are kept
-    only while those stay the same.
-    """
-    memo = memo if memo is not None else Table()
-    files = files if files is not None else Table()
+    """The valid part of the content (None without a valid site.yaml) and every error found (MEMORY: the
+    papers of each file as validated before, by the file's path and digest and the static files)."""
+    memory = memory or Memory()
     links = Links(inputs.static_files)
-    for table in (memo, files):
-        table.start(links.static_files)
     errors: list[SiteError] = []
     site = None
     if inputs.site is not None:
         site, errors = validate_site(inputs.site, links, base_url_override)
-    spec = paper_spec(links)
+    static = frozenset(inputs.static_files)
     papers: list[Paper] = []
     for source in inputs.papers:
-        papers += _file_papers(source, spec, memo, files, errors)
+        found, paper_errors = memory.call(validate_papers, source, static)
+        papers += found
+        errors += paper_errors
     pages = []
     for text_file in inputs.pages:
         page, page_errors = validate_page(text_file)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from site_gen import citations, tex
-from site_gen.derive import Entry
-from site_gen.markup import markdown
+from site_gen.derive import Entry, owner_slugs
 from site_gen.model import MONTHS, Link, Site
 
 LINK_LABELS = {"url": "Web", "code": "Code", "slides": "Slides", "video": "Video", "poster": "Poster", "data": "Data"}
@@ -82,10 +80,10 @@ class PaperView:
         return Markup(self._authors.replace(ROOT, root))
 
 
-def paper_view(entry: Entry, site: Site, mine: frozenset[str], render: Callable[[str], str] = markdown) -> PaperView:
-    """The view of one placed paper (its Markdown rendered by RENDER); MINE: the slugs of the owner's names."""
+def paper_view(entry: Entry, site: Site, abstract: Markup | None) -> PaperView:
+    """The view of one placed paper, with its ABSTRACT as HTML."""
     paper = entry.paper
-    abstract = Markup(render(paper.abstract)) if paper.abstract else None
+    mine = owner_slugs(site.author)
     arxiv_id = citations.arxiv_id(paper)
     arxiv = citations.arxiv_url(arxiv_id) if arxiv_id else None
     links = tuple((LINK_LABELS[name], link) for name, link in paper.links if link.url != arxiv)  # no twin links

@@ -46,58 +46,6 @@ def read(text: str) -> Any:
     return yaml.load(text, Loader=YamlLoader)
 
 
-class NotAlone(Exception):
-    """A piece of a file that does not read as one item on its own."""
-
-
-def read_item(piece: str) -> Any:
-    """The one list item PIECE holds, read alone; raises NotAlone if it is not exactly that."""
-    try:
-        found = read(piece)
-    except (yaml.YAMLError, RecursionError):
-        raise NotAlone from None
-    if not isinstance(found, list) or len(found) != 1:
-        raise NotAlone
-    return found[0]
-
-
-_FIRST_NODE = re.compile(r"\A(?:\ufeff)?(?:[ \t]*(?:#[^\n]*)?\r?\n)*-(?:[ \t\r\n]|\Z)")
-_DOCUMENT_MARKS = ("---", "...", "%")
-
-
-def items(text: str) -> list[str] | None:
-    """TEXT cut at its top-level list items, each to be read alone; None where that could read otherwise."""
-    if not _FIRST_NODE.match(text) or _marks_documents(text) or _has_anchor(text):
-        return None
-    starts = []
-    at = text.find("\n-")
-    while at >= 0:
-        if text[at + 2 : at + 3] in ("", " ", "\t", "\r", "\n"):
-            starts.append(at + 1)
-        at = text.find("\n-", at + 1)
-    if not text.lstrip("\ufeff").startswith("-"):
-        starts = starts[1:]  # the first item follows comments or blank lines, which go with it
-    starts = [0, *starts]
-    return [text[start:end] for start, end in zip(starts, [*starts[1:], len(text)], strict=True)]
-
-
-def _has_anchor(text: str) -> bool:
-    """Whether TEXT has an anchor (&name after a space, '[', '{' or ',', or at the start), or text that only
-    looks like one: either way it is not cut (found with str.find: a pattern over the whole file is slower)."""
-    at = text.find("&")
-    while at >= 0:
-        before, after = text[at - 1 : at] if at else " ", text[at + 1 : at + 2]
-        if (before.isspace() or before in "[{,") and after and not after.isspace():
-            return True
-        at = text.find("&", at + 1)
-    return False
-
-
-def _marks_documents(text: str) -> bool:
-    """Whether a line of TEXT starts a document or a directive (searched for as text: a pattern is slower)."""
-    return text.startswith(_DOCUMENT_MARKS) or any("\n" + mark in text for mark in _DOCUMENT_MARKS)
-
-
 # ---- errors ----
 
 # The hints for what the messages below do not explain by themselves.

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import markupsafe
 
-from site_gen.render import sitemaps
+from site_gen.memo import Memory
+from site_gen.render import Renderer, sitemaps
 from site_gen.templates import make_templates
 from site_gen.write import held, write_changes, write_file
 from tests.conftest import REPO, SITES, run_cli, tree_digest, tree_files
@@ -204,8 +205,9 @@ def test_a_template_error_in_a_rendering_process_is_located(tmp_path: Path) -> N
 
 def test_sitemaps_past_the_protocol_limit_become_an_index(tmp_path: Path) -> None:
     templates = make_templates((REPO / "templates",))
-    paths = ["", "papers/a/", "papers/b/", "papers/c/", "venues/acl/"]
-    files = {r.path: b"".join(held(r.make())) for r in sitemaps(templates, "https://u.github.io/r/", paths, limit=2)}
+    paths = ("", "papers/a/", "papers/b/", "papers/c/", "venues/acl/")
+    renderer = Renderer(Memory())
+    files = {r.path: b"".join(held(r.run(renderer))) for r in sitemaps(templates, "https://u.github.io/r/", paths, 2)}
     assert sorted(files) == ["sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml", "sitemap.xml"]
     ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
     index = ET.fromstring(files["sitemap.xml"])

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from site_gen.build import Builder, build
-from site_gen.derive import group_coauthors
 from site_gen.links import crawl
 from tests.conftest import REPO, SITES
 
@@ -177,16 +176,3 @@ def test_a_template_that_changes_how_entries_look_remakes_every_list_page(tmp_pa
     builder.build()
     for page in ("index.html", "venues/acl/index.html", "authors/jose-garcia/index.html"):
         assert '<p class="paper-venue">Seen ' in read(tmp_path / "out" / page), page
-
-
-def test_after_an_edit_the_kept_coauthors_equal_a_fresh_grouping(tmp_path: Path) -> None:
-    root = tmp_path / "site"
-    shutil.copytree(SITES / "coauthors", root)
-    builder = Builder(root, tmp_path / "out")
-    builder.build()
-    papers = root / "content" / "papers" / "papers.yaml"
-    papers.write_text(read(papers).replace("title: Greek and Spanish", "title: Greek, Spanish"), encoding="utf-8")
-    builder.build()
-    catalog = builder.prepare().catalog
-    assert catalog.coauthors == group_coauthors(catalog.entries, catalog.site.author)
-    assert "Greek, Spanish" in read(tmp_path / "out" / "authors" / "jose-garcia" / "index.html")

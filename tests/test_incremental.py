@@ -20,6 +20,7 @@ from bench.corpus import write_corpus
 from site_gen.build import Builder, build
 from site_gen.content import SourceFile
 from site_gen.errors import SiteErrors
+from site_gen.memo import SLACK
 from tests.conftest import REPO, tree_digest, tree_files
 
 Edit = Callable[[Path, random.Random], None]
@@ -246,13 +247,15 @@ def test_a_long_preview_session_keeps_only_about_what_the_site_needs(tmp_path: P
     write_corpus(root, 40, seed=8)
     builder = Builder(root, root / "_site")
     builder.build()
+    first = builder.memory.sizes()
     rng = random.Random(8)
     for edit in range(150):
         path, papers, i = pick(root, rng)
         papers[i]["title"] = f"Edited {edit}"
         save(path, papers)
         builder.build()
-    assert builder.memory.parts.size() <= 40 * 3 // 2 + 64 + 1  # pruned, not one kept per edit (150 edits)
+    for function, size in builder.memory.sizes().items():  # each edit makes a paper's results anew: 150 of each
+        assert size <= 2 * first[function] + SLACK, function
 
 
 def test_no_change_writes_nothing(tmp_path: Path) -> None:

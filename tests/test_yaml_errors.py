@@ -143,33 +143,3 @@ def test_any_text_yaml_refuses_gets_a_message_inside_the_file(text: str) -> None
         found = yamlfile.error("x.yaml", text, exc)
         assert found.message.startswith("invalid YAML: ")
         assert 1 <= found.line <= text.count("\n") + 2 and found.col >= 1
-
-
-# Items a list file may hold, anchors and aliases among them: cut at its items, a file must read as it does whole.
-ITEMS = [
-    "- title: A\n",
-    "- title: R&D\n",
-    "- title: &a A\n",
-    "- title: *a\n",
-    "- {t: &b x}\n",
-    "- [x, &c y]\n",
-    "- t: a,&d\n",
-    "- t: x\n  u: &e [1]\n",
-    "- t: *e\n",
-    "- t: 'Q & A'\n",
-    "# a comment\n",
-    "---\n",
-    "-\n  t: x\n",
-]
-
-
-@given(st.lists(st.sampled_from(ITEMS), min_size=1, max_size=8))
-def test_a_file_cut_at_its_items_reads_item_by_item_as_it_reads_whole(items: list[str]) -> None:
-    text = "".join(items)
-    pieces = yamlfile.items(text)
-    try:
-        whole = yamlfile.read(text)
-        alone = [yamlfile.read_item(piece) for piece in pieces] if pieces is not None else None
-    except (yaml.YAMLError, yamlfile.NotAlone):  # read whole, as the loader does then
-        return
-    assert alone is None or alone == whole
