@@ -86,9 +86,13 @@ bench-large: $(TEST_STAMP) $(CHROMIUM)
 	$(BIN)/python -m bench.run --sizes 100000 --runs 1
 
 # The fuzzers at length, on new examples each run (make test runs the same 300); FUZZ_EXAMPLES=N to choose.
+# Then the live preview held to clean builds (make test runs 100 edits of one seed): PREVIEW_FUZZ_EDITS edits
+# for each of PREVIEW_FUZZ_SEEDS, four new seeds unless given (PREVIEW_FUZZ_SEEDS=7,8 runs those again).
 fuzz: $(TEST_STAMP)
 	HYPOTHESIS_PROFILE=explore FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5000} $(BIN)/python -m pytest \
 		tests/test_hostile.py tests/test_markup.py -k "fuzzed or shortcut"
+	PREVIEW_FUZZ_SEEDS=$${PREVIEW_FUZZ_SEEDS:-random} PREVIEW_FUZZ_EDITS=$${PREVIEW_FUZZ_EDITS:-500} $(BIN)/python -m pytest \
+		tests/test_preview_matches_build.py -k at_length
 
 screenshots: $(TEST_STAMP) $(CHROMIUM) $(CJK_FONT)
 	$(BIN)/python scripts/screenshots.py
