@@ -327,11 +327,9 @@ def _html(theme: Theme, name: str, **context: Any) -> bytes:
     return theme.templates.render(name, **context).encode()
 
 
-def _bibliography(renderer: Renderer, entries: tuple[Entry, ...]) -> Iterator[bytes]:
+def _bibliography(renderer: Renderer, years: tuple[YearGroup, ...]) -> Iterator[bytes]:
     """publications.bib: every paper's BibTeX, newest first, a blank line between years."""
-    return _separated(
-        (("\n".join(renderer.bibtex(e)[1] for e in g.entries)).encode() for g in group_years(entries)), b"\n"
-    )
+    return _separated((("\n".join(renderer.bibtex(e)[1] for e in g.entries)).encode() for g in years), b"\n")
 
 
 def _csl_json(renderer: Renderer, entries: tuple[Entry, ...]) -> Iterator[bytes]:
@@ -379,7 +377,7 @@ def _feed(renderer: Renderer, theme: Theme, newest: tuple[Entry, ...]) -> bytes:
 def _site_files(theme: Theme, catalog: Catalog) -> Iterator[Recipe]:
     """The bibliography, CSL-JSON, feed, sitemap, robots.txt, 404 page and GitHub Pages markers."""
     site, entries = catalog.site, catalog.entries
-    yield Recipe("publications.bib", _bibliography, (entries,))
+    yield Recipe("publications.bib", _bibliography, (catalog.years,))  # derive grouped them once
     yield Recipe("publications.json", _csl_json, (entries,))
     yield Recipe("feed.xml", _feed, (theme, entries[:FEED_SIZE]))
     paths = (  # made on every rebuild: map() over the many papers and co-authors runs in C
