@@ -7,6 +7,7 @@ each output file was made from, so that it rewrites only the outputs whose recip
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -125,10 +126,11 @@ class Builder:
         base_url: str | None = None,
         max_file_mb: float = MAX_FILE_MB,
         jobs: int | None = None,
+        lasting: bool = True,
     ) -> None:
         self.settings = Settings(root.resolve(), base_url, max_file_mb, jobs or default_jobs())
         self.out = out.resolve()
-        self.memory = Memory()
+        self.memory = Memory(lasting)  # not LASTING: one build, and what it uses once is not kept
         self.renderer = Renderer(self.memory)  # one: its methods are what the memory remembers results of
         self.parsed = ParsedFiles(self.settings.root)
         self.rendered = RenderedMarkdown(self.settings.root)
@@ -137,13 +139,23 @@ class Builder:
 
     def build(self) -> BuildReport:
         """Build OUT; on any error raise SiteErrors and leave OUT as it was."""
+        # What earlier builds left is the memory's, not garbage: the collector looks only at what this build
+        # makes (a full collection of the memory took 0.12 s of each edit's rebuild at 10,000 papers).
+        gc.freeze()
+        try:
+            return self._build()
+        finally:
+            gc.unfreeze()
+
+    def _build(self) -> BuildReport:
+        """build, the collector looking only at new objects."""
         clock = _Clock()
         ready = prepare(self.settings, self.memory, self.parsed, clock)
         prepare_markdown(ready.catalog, self.memory, self.rendered, self.settings.jobs)
         clock.lap("markdown")
         recipes = plan(ready.catalog, ready.templates, self.memory)
         made = self.memory.outputs
-        changed = [recipe for recipe in recipes if made.get(recipe.path) != recipe.key]
+        changed = [recipe for recipe in recipes if made.get(recipe.path) != recipe]
         clock.lap("plan")
         if made and self.out.is_dir() and len(changed) <= INCREMENTAL_LIMIT:
             written = self._update(changed, recipes, ready)
@@ -165,7 +177,7 @@ class Builder:
             run_tasks([_render_task(renderer, staging, run) for run in runs(recipes)], jobs, first=1)
 
         write_site(self.out, fill, ready.static_files)
-        self.memory.outputs = {recipe.path: recipe.key for recipe in recipes}
+        self.memory.outputs = {recipe.path: recipe for recipe in recipes}
         self.static = _static_stamps(ready.static_files)
         return (*self.memory.outputs, *self.static)
 
@@ -177,7 +189,7 @@ class Builder:
         paths = {recipe.path for recipe in recipes}
         removed = [path for path in (*self.memory.outputs, *self.static) if path not in paths and path not in static]
         written = write_changes(self.out, files, copies, removed)
-        self.memory.outputs = {recipe.path: recipe.key for recipe in recipes}
+        self.memory.outputs = {recipe.path: recipe for recipe in recipes}
         self.static = static
         return written
 
@@ -204,7 +216,7 @@ def build(
     root: Path, out: Path, base_url: str | None = None, max_file_mb: float = MAX_FILE_MB, jobs: int | None = None
 ) -> BuildReport:
     """Build ROOT's content into OUT from scratch, once."""
-    return Builder(root, out, base_url, max_file_mb, jobs).build()
+    return Builder(root, out, base_url, max_file_mb, jobs, lasting=False).build()
 
 
 def check(root: Path, base_url: str | None = None, max_file_mb: float = MAX_FILE_MB) -> Prepared:

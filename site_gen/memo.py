@@ -68,13 +68,19 @@ SLACK = 64
 class Memory:
     """Everything a builder keeps between builds: a memo per pure function, and the recipe of every output."""
 
-    def __init__(self) -> None:
+    def __init__(self, lasting: bool = True) -> None:
+        self.lasting = lasting  # whether more builds follow (the preview), or this is a one-off build
         self._memos: dict[Callable[..., Any], Memo] = {}
-        self.outputs: dict[str, Hashable] = {}  # output path -> what it was made from, for a site on disk
+        self.outputs: dict[str, Hashable] = {}  # output path -> how it was made (its recipe), for a site on disk
 
     def call(self, function: Callable[..., T], *args: Hashable) -> T:
         """FUNCTION(*ARGS), remembered by ARGS (FUNCTION must be pure: its result depends on ARGS alone)."""
         return self._memo(function).call(function, args)
+
+    def keep(self, function: Callable[..., T], *args: Hashable) -> T:
+        """FUNCTION(*ARGS), remembered only by a lasting memory: for results one build uses once, which only a
+        later build can want again."""
+        return self.call(function, *args) if self.lasting else function(*args)
 
     def call_many(
         self,

@@ -14,7 +14,7 @@ import urllib.parse
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import Any, Concatenate, NamedTuple, ParamSpec, TypeVar
 
 from markupsafe import Markup
 
@@ -40,6 +40,9 @@ PAPER_TEMPLATE = "paper.html"
 # An output's bytes, or its pieces in order: a large page or export is written as it is made, never
 # joined, nor even held whole (the index of 100,000 papers is 180 MB).
 Data = bytes | Iterable[bytes]
+P = ParamSpec("P")
+T = TypeVar("T")
+Method = Callable[Concatenate["Renderer", P], T]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,20 +58,32 @@ class Theme:
 
 
 class Recipe(NamedTuple):
-    """One output file: where it goes, and `make(renderer, *args)`, which makes it from ARGS alone."""
+    """One output file: where it goes, and `make(renderer, *args)`, which makes it from ARGS alone (equal
+    recipes, equal bytes)."""
 
     path: str
     make: Callable[..., Data]
     args: tuple[Hashable, ...]
 
-    @property
-    def key(self) -> tuple[Callable[..., Data], tuple[Hashable, ...]]:
-        """Everything the output is made from: equal keys, equal bytes."""
-        return self.make, self.args
-
     def run(self, renderer: Renderer) -> Data:
         """The output, made."""
         return self.make(renderer, *self.args)
+
+
+def remembered(*, once: bool = False) -> Callable[[Method[P, T]], Method[P, T]]:
+    """A Renderer method whose results the builder's memory keeps by its arguments; with ONCE, results one build
+    uses once (a year's entries joined), which only a memory that lasts beyond the build keeps."""
+
+    def decorate(method: Method[P, T]) -> Method[P, T]:
+        def call(renderer: Renderer, /, *args: P.args, **kwargs: P.kwargs) -> T:
+            if kwargs:
+                raise TypeError(f"{method.__name__} is remembered by positional arguments only")
+            remember = renderer.memory.keep if once else renderer.memory.call
+            return remember(method, renderer, *args)
+
+        return call
+
+    return decorate
 
 
 class Renderer:
@@ -86,33 +101,42 @@ class Renderer:
         abstract = self.markdown(entry.paper.abstract) if entry.paper.abstract else None
         return self.memory.call(_view, theme, entry, abstract)
 
+    @remembered()
     def entry_html(self, theme: Theme, entry: Entry, root: str) -> str:
         """One paper's list entry, for a page ROOT away from the site root."""
-        return self.memory.call(self._entry_html, theme, entry, root)
-
-    def _entry_html(self, theme: Theme, entry: Entry, root: str) -> str:
-        """entry_html, made."""
         return str(self.memory.call(_entry_macro, theme.templates)(self.view(theme, entry), root))
 
-    def year_lists(self, theme: Theme, years: tuple[YearGroup, ...], root: str) -> list[YearList]:
-        """The years of a list page, for a page ROOT away from the site root."""
-        return [YearList(group.year, self, theme, group, root) for group in years]
+    def entries_html(self, theme: Theme, entries: tuple[Entry, ...], root: str) -> Markup:
+        """Papers' list entries for a page ROOT away from the site root, joined (as Markup once: each Markup() of
+        them is a copy)."""
+        return Markup("\n".join([self.entry_html(theme, entry, root) for entry in entries]))
 
+    year_html = remembered(once=True)(entries_html)  # a year of a long list: an edit joins only its year again
+
+    def year_lists(self, theme: Theme, years: tuple[YearGroup, ...], root: str, *, long: bool) -> list[YearList]:
+        """The years of a list page, for a page ROOT away from the site root (of a LONG one, the index or a venue's,
+        each year's entries are remembered joined)."""
+        return [YearList(group.year, group.entries, self, theme, root, long) for group in years]
+
+    @remembered()
     def bibtex(self, entry: Entry) -> tuple[str, str]:
         """One paper's BibTeX entry, without and with its abstract."""
-        return self.memory.call(self._bibtex, entry)
-
-    def _bibtex(self, entry: Entry) -> tuple[str, str]:
-        """bibtex, made."""
         return citations.bibtex_pair(entry, render=self.markdown)
 
+    @remembered(once=True)
+    def year_bibtex(self, entries: tuple[Entry, ...]) -> bytes:
+        """A year's BibTeX entries with their abstracts, for publications.bib."""
+        return "\n".join([self.bibtex(entry)[1] for entry in entries]).encode()
+
+    @remembered(once=True)
     def csl(self, entry: Entry) -> str:
         """One paper as a line of CSL-JSON."""
-        return self.memory.call(self._csl, entry)
-
-    def _csl(self, entry: Entry) -> str:
-        """csl, made."""
         return citations.csl_json(entry, self.markdown)
+
+    @remembered(once=True)
+    def year_csl(self, entries: tuple[Entry, ...]) -> bytes:
+        """A year's papers as lines of CSL-JSON, for publications.json."""
+        return ",\n".join(map(self.csl, entries)).encode()
 
 
 @dataclass(frozen=True)
@@ -125,21 +149,22 @@ class YearList:
     """
 
     year: int
+    _entries: tuple[Entry, ...]
     _renderer: Renderer
     _theme: Theme
-    _group: YearGroup
     _root: str
+    _long: bool
 
     @property
     def entries(self) -> Markup:
-        """The year's list entries for this page, joined (as Markup once: each Markup() of them is a copy)."""
-        entry_html, theme, root = self._renderer.entry_html, self._theme, self._root
-        return Markup("\n".join([entry_html(theme, entry, root) for entry in self._group.entries]))
+        """The year's list entries for this page, joined."""
+        join = self._renderer.year_html if self._long else self._renderer.entries_html
+        return join(self._theme, self._entries, self._root)
 
     @property
     def papers(self) -> list[PaperView]:
         """The year's papers, in list order."""
-        return [self._renderer.view(self._theme, entry) for entry in self._group.entries]
+        return [self._renderer.view(self._theme, entry) for entry in self._entries]
 
 
 def markdown_html(text: str) -> str:
@@ -255,7 +280,7 @@ def _index_page(renderer: Renderer, theme: Theme, catalog: Catalog) -> Iterator[
         coauthor_papers=renderer.memory.call(_coauthor_papers, catalog.coauthor_index),
         total=len(catalog.entries),
         long_list=len(catalog.entries) > LONG_LIST,
-        years=renderer.year_lists(theme, catalog.years, ""),
+        years=renderer.year_lists(theme, catalog.years, "", long=True),
     )
 
 
@@ -300,7 +325,7 @@ def _venue_page(renderer: Renderer, theme: Theme, group: VenueGroup) -> Iterator
         **_layout(theme, "../../"),
         venue={"name": group.venue.name, "label": group.venue.label, "slug": group.venue.slug},
         total=len(group.entries),
-        years=renderer.year_lists(theme, group.years, "../../"),
+        years=renderer.year_lists(theme, group.years, "../../", long=True),
     )
 
 
@@ -312,7 +337,7 @@ def _author_page(renderer: Renderer, theme: Theme, group: CoAuthor) -> bytes:
         **_layout(theme, "../../"),
         author={"name": group.name, "slug": group.slug},
         total=group.count,
-        years=renderer.year_lists(theme, group_years(group.entries), "../../"),
+        years=renderer.year_lists(theme, group_years(group.entries), "../../", long=False),
     )
 
 
@@ -329,13 +354,13 @@ def _html(theme: Theme, name: str, **context: Any) -> bytes:
 
 def _bibliography(renderer: Renderer, years: tuple[YearGroup, ...]) -> Iterator[bytes]:
     """publications.bib: every paper's BibTeX, newest first, a blank line between years."""
-    return _separated((("\n".join(renderer.bibtex(e)[1] for e in g.entries)).encode() for g in years), b"\n")
+    return _separated((renderer.year_bibtex(group.entries) for group in years), b"\n")
 
 
-def _csl_json(renderer: Renderer, entries: tuple[Entry, ...]) -> Iterator[bytes]:
+def _csl_json(renderer: Renderer, years: tuple[YearGroup, ...]) -> Iterator[bytes]:
     """publications.json: every paper as CSL-JSON, one paper per line, newest first."""
     yield b"[\n"
-    yield ",\n".join(map(renderer.csl, entries)).encode()
+    yield from _separated((renderer.year_csl(group.entries) for group in years), b",\n")
     yield b"\n]\n"
 
 
@@ -378,7 +403,7 @@ def _site_files(theme: Theme, catalog: Catalog) -> Iterator[Recipe]:
     """The bibliography, CSL-JSON, feed, sitemap, robots.txt, 404 page and GitHub Pages markers."""
     site, entries = catalog.site, catalog.entries
     yield Recipe("publications.bib", _bibliography, (catalog.years,))  # derive grouped them once
-    yield Recipe("publications.json", _csl_json, (entries,))
+    yield Recipe("publications.json", _csl_json, (catalog.years,))
     yield Recipe("feed.xml", _feed, (theme, entries[:FEED_SIZE]))
     paths = (  # made on every rebuild: map() over the many papers and co-authors runs in C
         "",
