@@ -82,6 +82,18 @@ class Preview:
                 return False
             time.sleep(0.02)
 
+    def wait_for_line(self, text: str, after: int = 0, seconds: float = 15) -> str:
+        """The first line past AFTER containing TEXT, once it is printed."""
+        deadline = time.monotonic() + seconds
+        while True:
+            with self.lock:
+                found = [line for line in self.lines[after:] if text in line]
+            if found:
+                return found[0]
+            self.alive()
+            assert time.monotonic() < deadline, f"no line with {text!r} in {seconds} s:\n" + "\n".join(self.lines)
+            time.sleep(0.05)
+
     def stop(self) -> None:
         """Ctrl-C, or kill if that does not end it."""
         if self.process.poll() is None:
@@ -121,12 +133,12 @@ def fetch_status(url: str) -> int:
         return 0
 
 
-def start_preview(root: Path) -> Preview:
-    """`site-gen serve` on ROOT (this checkout's code), once it answers and its first build is done."""
+def launch(root: Path, *extra: str) -> Preview:
+    """`site-gen serve` on ROOT (this checkout's code, with EXTRA options), once it answers (a page or its errors)."""
     port = free_port()
     path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
     process = subprocess.Popen(
-        [sys.executable, "-m", "site_gen", "serve", "--root", str(root), "--port", str(port)],
+        [sys.executable, "-m", "site_gen", "serve", "--root", str(root), "--port", str(port), *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -136,10 +148,16 @@ def start_preview(root: Path) -> Preview:
     preview = Preview(root, f"http://127.0.0.1:{port}/", process)
     threading.Thread(target=preview.read, daemon=True).start()
     deadline = time.monotonic() + 30
-    while fetch_status(preview.url) != 200:
+    while fetch_status(preview.url) not in (200, 500):
         preview.alive()
         assert time.monotonic() < deadline, "site-gen serve did not answer in 30 s:\n" + "\n".join(preview.lines)
         time.sleep(0.05)
+    return preview
+
+
+def start_preview(root: Path) -> Preview:
+    """`site-gen serve` on ROOT, once its first build is done."""
+    preview = launch(root)
     preview.settle(0, time.monotonic() + DEADLINE)
     return preview
 

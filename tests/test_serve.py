@@ -20,7 +20,6 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -29,16 +28,10 @@ from playwright.sync_api import Page, Route, expect
 
 from bench.corpus import write_corpus
 from tests.conftest import REPO, SITES
+from tests.previewing import Preview, free_port, launch
 
 PAUSE = 3.6  # longer than livereload's 3 s between reloads
 SEEN = 10_000  # ms a save may take to show
-
-
-def free_port() -> int:
-    """A port nobody listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def fetch(url: str) -> tuple[int, str]:
@@ -63,53 +56,12 @@ def wait_for(condition: Callable[[], bool], seconds: float = 15) -> None:
     raise AssertionError("condition not met in time")
 
 
-@dataclass
-class Running:
-    """A `site-gen serve` process, its address and every line it has printed."""
-
-    root: Path
-    url: str
-    process: subprocess.Popen[str]
-    lines: list[str] = field(default_factory=list)
-
-    def read(self) -> None:
-        """Collect the process's output lines (run in a thread)."""
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    def wait_for_line(self, text: str, after: int = 0) -> str:
-        """The first line past AFTER containing TEXT, once it is printed."""
-        wait_for(lambda: any(text in line for line in self.lines[after:]))
-        return next(line for line in self.lines[after:] if text in line)
-
-    def stop(self) -> None:
-        """Ctrl-C."""
-        self.process.send_signal(signal.SIGINT)
-        self.process.wait(timeout=10)
-
-
-def start(root: Path, *extra: str) -> Running:
-    """`site-gen serve` on ROOT, once it answers."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "site_gen", "serve", "--root", str(root), "--port", str(port), *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    running = Running(root, f"http://127.0.0.1:{port}/", process)
-    threading.Thread(target=running.read, daemon=True).start()
-    wait_for(lambda: fetch(running.url)[0] in (200, 500))
-    return running
-
-
 @pytest.fixture
-def preview(tmp_path: Path) -> Iterator[Running]:
+def preview(tmp_path: Path) -> Iterator[Preview]:
     """A running preview of a copy of the minimal site."""
     root = tmp_path / "site"
     shutil.copytree(SITES / "minimal", root)
-    running = start(root)
+    running = launch(root)
     yield running
     running.stop()
 
@@ -188,7 +140,7 @@ def shows_title(page: Page, title: str, shown: bool = True) -> None:
 # ---- the cases ----
 
 
-def test_the_first_save_after_ten_seconds_idle_shows(page: Page, preview: Running) -> None:
+def test_the_first_save_after_ten_seconds_idle_shows(page: Page, preview: Preview) -> None:
     open_live(page, preview.url)
     page.wait_for_timeout(10_000)
     retitle(preview.root, "Saved After Ten Idle Seconds")
@@ -197,7 +149,7 @@ def test_the_first_save_after_ten_seconds_idle_shows(page: Page, preview: Runnin
 
 @pytest.mark.parametrize("save", SAVES.values(), ids=SAVES.keys())
 def test_every_way_of_saving_shows_after_a_pause_and_in_quick_succession(
-    page: Page, preview: Running, save: Callable[[Path, str], None]
+    page: Page, preview: Preview, save: Callable[[Path, str], None]
 ) -> None:
     open_live(page, preview.url)
     for title in ("After A Pause", "Right After"):
@@ -207,7 +159,7 @@ def test_every_way_of_saving_shows_after_a_pause_and_in_quick_succession(
         shows_title(page, title)
 
 
-def test_two_saves_one_second_apart_end_on_the_second(page: Page, preview: Running) -> None:
+def test_two_saves_one_second_apart_end_on_the_second(page: Page, preview: Preview) -> None:
     open_live(page, preview.url)
     page.wait_for_timeout(PAUSE * 1000)
     retitle(preview.root, "First Of Two")
@@ -218,7 +170,7 @@ def test_two_saves_one_second_apart_end_on_the_second(page: Page, preview: Runni
     shows_title(page, "Second Of Two")
 
 
-def test_a_burst_of_saves_ends_on_the_last(page: Page, preview: Running) -> None:
+def test_a_burst_of_saves_ends_on_the_last(page: Page, preview: Preview) -> None:
     open_live(page, preview.url)
     for n in range(8):
         retitle(preview.root, f"Burst Save {n}")
@@ -228,7 +180,7 @@ def test_a_burst_of_saves_ends_on_the_last(page: Page, preview: Running) -> None
     shows_title(page, "Burst Save 7")
 
 
-def test_a_broken_save_shows_its_located_error_and_the_fix_brings_the_page_back(page: Page, preview: Running) -> None:
+def test_a_broken_save_shows_its_located_error_and_the_fix_brings_the_page_back(page: Page, preview: Preview) -> None:
     paper = preview.root / "content" / "papers" / "older.yaml"
     original = paper.read_text(encoding="utf-8")
     error = "content/papers/older.yaml:2:1: error: unknown key 'authrs' — did you mean 'authors'?"
@@ -243,7 +195,7 @@ def test_a_broken_save_shows_its_located_error_and_the_fix_brings_the_page_back(
         shows_title(page, "Knowledge Graphs for Recommendation")
 
 
-def test_a_new_paper_file_shows_and_a_deleted_one_goes(page: Page, preview: Running) -> None:
+def test_a_new_paper_file_shows_and_a_deleted_one_goes(page: Page, preview: Preview) -> None:
     new = preview.root / "content" / "papers" / "new.yaml"
     venue = "Findings of the Association for Computational Linguistics: ACL 2025"
     paper = 'title: {title}\nauthors: [Zoë Müller]\nyear: 2025\nvenue: "' + venue + '"\n'
@@ -257,7 +209,7 @@ def test_a_new_paper_file_shows_and_a_deleted_one_goes(page: Page, preview: Runn
         shows_title(page, title, shown=False)
 
 
-def test_an_edited_template_shows(page: Page, preview: Running) -> None:
+def test_an_edited_template_shows(page: Page, preview: Preview) -> None:
     (preview.root / "templates").mkdir()
     override = preview.root / "templates" / "index.html"
     original = (REPO / "templates" / "index.html").read_text(encoding="utf-8")
@@ -268,7 +220,7 @@ def test_an_edited_template_shows(page: Page, preview: Running) -> None:
         expect(page.get_by_text(words)).to_be_visible(timeout=SEEN)
 
 
-def test_an_edited_static_file_shows(page: Page, preview: Running) -> None:
+def test_an_edited_static_file_shows(page: Page, preview: Preview) -> None:
     picture = preview.root / "static" / "img" / "zoe.svg"
     original = picture.read_text(encoding="utf-8")
     open_live(page, preview.url)
@@ -282,7 +234,7 @@ def test_an_edited_static_file_shows(page: Page, preview: Running) -> None:
         assert colour in fetch(preview.url + "static/img/zoe.svg")[1]
 
 
-def test_a_css_change_restyles_the_page_in_place(page: Page, preview: Running) -> None:
+def test_a_css_change_restyles_the_page_in_place(page: Page, preview: Preview) -> None:
     page.set_viewport_size({"width": 400, "height": 300})
     base = (REPO / "static" / "site.css").read_text("utf-8")
     (preview.root / "static" / "site.css").write_text(base + "\n/* the site's own */\n", "utf-8")
@@ -298,7 +250,7 @@ def test_a_css_change_restyles_the_page_in_place(page: Page, preview: Running) -
         assert page.evaluate("window.scrollY") == 200
 
 
-def test_other_changes_reload_the_page_where_the_reader_was(page: Page, preview: Running) -> None:
+def test_other_changes_reload_the_page_where_the_reader_was(page: Page, preview: Preview) -> None:
     page.set_viewport_size({"width": 400, "height": 300})
     open_live(page, preview.url)
     page.evaluate("window.scrollTo(0, 500)")
@@ -311,7 +263,7 @@ def test_other_changes_reload_the_page_where_the_reader_was(page: Page, preview:
     assert page.evaluate("window.scrollY") == 500
 
 
-def test_an_edited_site_yaml_shows(page: Page, preview: Running) -> None:
+def test_an_edited_site_yaml_shows(page: Page, preview: Preview) -> None:
     site = preview.root / "content" / "site.yaml"
     original = site.read_text(encoding="utf-8")
     open_live(page, preview.url)
@@ -321,7 +273,7 @@ def test_an_edited_site_yaml_shows(page: Page, preview: Running) -> None:
         expect(page.locator(".affiliation")).to_have_text(affiliation, timeout=SEEN)
 
 
-def test_a_page_loading_while_a_rebuild_finishes_reloads_once_connected(page: Page, preview: Running) -> None:
+def test_a_page_loading_while_a_rebuild_finishes_reloads_once_connected(page: Page, preview: Preview) -> None:
     held: list[Route] = []
     page.route("**/livereload.js*", lambda route: held.append(route))  # the page loads, but cannot connect yet
     page.goto(preview.url, wait_until="domcontentloaded")
@@ -334,7 +286,7 @@ def test_a_page_loading_while_a_rebuild_finishes_reloads_once_connected(page: Pa
     shows_title(page, "Saved While The Page Loaded")
 
 
-def test_editor_files_never_rebuild(page: Page, preview: Running) -> None:
+def test_editor_files_never_rebuild(page: Page, preview: Preview) -> None:
     open_live(page, preview.url)
     mark(page)
     before = len(preview.lines)
@@ -355,7 +307,7 @@ def test_editor_files_never_rebuild(page: Page, preview: Running) -> None:
     assert fetch(preview.url + "static/4913")[0] == 404, "nor are they copied into the site"
 
 
-def test_the_terminal_says_what_happened_in_one_line_per_rebuild(page: Page, preview: Running) -> None:
+def test_the_terminal_says_what_happened_in_one_line_per_rebuild(page: Page, preview: Preview) -> None:
     paper = preview.root / "content" / "papers" / "older.yaml"
     original = paper.read_text(encoding="utf-8")
     open_live(page, preview.url)
@@ -385,7 +337,7 @@ def test_a_save_during_a_rebuild_is_queued_not_lost(tmp_path: Path, page: Page) 
     papers = yaml.safe_load(newest.read_text(encoding="utf-8"))
     papers[0]["title"] = "Saved During A Rebuild"
     (tmp_path / "templates").mkdir()
-    running = start(tmp_path)
+    running = launch(tmp_path)
     try:
         open_live(page, running.url)
         before = len(running.lines)
@@ -433,14 +385,14 @@ def test_make_site_passes_port_and_host_through(tmp_path: Path) -> None:
 # ---- serving ----
 
 
-def test_serves_the_site_with_the_reload_script(preview: Running) -> None:
+def test_serves_the_site_with_the_reload_script(preview: Preview) -> None:
     status, body = fetch(preview.url)
     assert status == 200 and "Zoë Müller" in body and "livereload.js" in body
     assert fetch(preview.url + "papers/2024.acl-long.1/")[0] == 200
     assert fetch(preview.url + "no/such/page")[0] == 404
 
 
-def test_a_folder_without_its_slash_redirects_so_relative_links_work(page: Page, preview: Running) -> None:
+def test_a_folder_without_its_slash_redirects_so_relative_links_work(page: Page, preview: Preview) -> None:
     page.goto(preview.url + "papers/2024.acl-long.1?from=typed")
     assert page.url == preview.url + "papers/2024.acl-long.1/?from=typed"
     bib = page.locator("a[download]").evaluate("a => a.href")
@@ -448,7 +400,7 @@ def test_a_folder_without_its_slash_redirects_so_relative_links_work(page: Page,
     assert fetch(bib)[0] == 200
 
 
-def test_the_built_site_carries_nothing_of_the_preview(preview: Running) -> None:
+def test_the_built_site_carries_nothing_of_the_preview(preview: Preview) -> None:
     built = (preview.root / "_site" / "index.html").read_text(encoding="utf-8")
     assert "livereload" not in built and "__site-gen" not in built
 
@@ -468,7 +420,7 @@ def test_port_in_use_is_a_one_line_error(tmp_path: Path) -> None:
     assert result.stderr == f"site-gen: error: port {port} is already in use; try --port {port + 1}\n"
 
 
-def test_nothing_outside_the_output_folder_is_served(preview: Running) -> None:
+def test_nothing_outside_the_output_folder_is_served(preview: Preview) -> None:
     (preview.root / "secret.txt").write_text("not for the web", encoding="utf-8")
     host, port = preview.url.split("//")[1].rstrip("/").split(":")
     for path in ("/../secret.txt", "/..%2fsecret.txt", "/%2e%2e/secret.txt", "/../content/site.yaml"):
@@ -483,7 +435,7 @@ def test_nothing_outside_the_output_folder_is_served(preview: Running) -> None:
 def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     root = tmp_path / "site"
     shutil.copytree(SITES / "minimal", root)
-    running = start(root)
+    running = launch(root)
     running.stop()
     time.sleep(0.2)
     assert not any("Traceback" in line for line in running.lines)
@@ -493,7 +445,7 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
 def test_ctrl_c_stops_the_preview_while_pages_are_being_served(tmp_path: Path) -> None:
     shutil.copytree(SITES / "minimal", tmp_path / "site")
     for attempt in range(5):  # Ctrl-C landing inside a request is what tornado used to swallow
-        running = start(tmp_path / "site")
+        running = launch(tmp_path / "site")
         done = threading.Event()
 
         def fetch_until_done(url: str = running.url, done: threading.Event = done) -> None:
@@ -514,7 +466,7 @@ def test_ctrl_c_stops_the_preview_while_pages_are_being_served(tmp_path: Path) -
         assert running.process.returncode in (0, 130), attempt
 
 
-def test_a_templates_folder_made_while_serving_is_watched(preview: Running) -> None:
+def test_a_templates_folder_made_while_serving_is_watched(preview: Preview) -> None:
     assert not (preview.root / "templates").exists()
     (preview.root / "templates").mkdir()
     original = (REPO / "templates" / "index.html").read_text(encoding="utf-8")
