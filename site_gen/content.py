@@ -142,8 +142,8 @@ def _child(node: yaml.Node, key: str | int) -> tuple[yaml.Node | None, yaml.Node
 
 def read_text(path: Path, rel: str, max_mb: float = MAX_FILE_MB) -> tuple[str | None, list[SiteError]]:
     """A file's text as UTF-8 (a BOM is allowed), or a located error; files over the limit are not read."""
-    raw, errors = _read_bytes(path, rel, max_mb)
-    return _decoded(raw, rel) if raw is not None else (None, errors)
+    read, errors = read_file(path, rel, max_mb)
+    return (read.text if read is not None else None), errors
 
 
 def _read_bytes(path: Path, rel: str, max_mb: float) -> tuple[bytes | None, list[SiteError]]:
