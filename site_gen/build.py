@@ -172,9 +172,10 @@ class Builder:
         """A whole new output folder, rendered (by `jobs` processes) into staging and swapped in."""
         self.memory.outputs = {}
         renderer, jobs = self.renderer, self.settings.jobs
+        first = 2 if self.memory.lasting else 0  # the preview keeps what the whole site's files are made of
 
         def fill(staging: Path) -> None:
-            run_tasks([_render_task(renderer, staging, run) for run in runs(recipes)], jobs, first=1)
+            run_tasks([_render_task(renderer, staging, run) for run in runs(recipes)], jobs, first=first)
 
         write_site(self.out, fill, ready.static_files)
         self.memory.outputs = {recipe.path: recipe for recipe in recipes}
@@ -195,11 +196,13 @@ class Builder:
 
 
 def runs(recipes: list[Recipe]) -> list[list[Recipe]]:
-    """The recipes in runs, in order: every output before the first paper page in one run (the lists share
-    each paper's list entry, made once), then PAPERS_PER_RUN papers' page and .bib each."""
+    """The recipes in runs, in order: the files of the whole site (exports, feed, sitemap) in one run, the list
+    pages (index, venues, co-authors; they share each paper's list entry, made once) and the pages in one, then
+    PAPERS_PER_RUN papers' page and .bib each."""
+    lists = next((i for i, recipe in enumerate(recipes) if recipe.path == "index.html"), 0)
     start = next((i for i, recipe in enumerate(recipes) if recipe.path.startswith("papers/")), len(recipes))
     step = 2 * PAPERS_PER_RUN
-    return [recipes[:start]] + [recipes[i : i + step] for i in range(start, len(recipes), step)]
+    return [recipes[:lists], recipes[lists:start]] + [recipes[i : i + step] for i in range(start, len(recipes), step)]
 
 
 def _render_task(renderer: Renderer, staging: Path, run: list[Recipe]) -> Callable[[], None]:
