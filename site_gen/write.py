@@ -28,7 +28,8 @@ def refusal(root: Path, out: Path) -> str | None:
     root, out = root.resolve(), out.resolve()
     instead = f"choose a folder of its own, like {root / '_site'}"
     if _within(root, out):
-        return f"cannot write the site into {out}: it would replace {root}, the site's own folder; {instead}"
+        where = "it is the site's own folder" if _within(out, root) else f"it holds {root}, the site's own folder,"
+        return f"cannot write the site into {out}: {where} and a build replaces the whole folder; {instead}"
     for base in (root, GENERATOR_ROOT):
         for folder in (base / name for name in SOURCES):
             if _within(out, folder):

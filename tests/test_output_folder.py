@@ -31,8 +31,8 @@ INSTEAD = "; choose a folder of its own, like {tmp}/site/_site"
 NOT_OURS = " (there is no .site-gen in it) and a build replaces the whole folder; empty it or choose another"
 # --out, under tmp_path: the reason given, with {tmp} for tmp_path and {out} for the --out given, both resolved
 REFUSED = {
-    "site": "it would replace {tmp}/site, the site's own folder" + INSTEAD,
-    ".": "it would replace {tmp}/site, the site's own folder" + INSTEAD,
+    "site": "it is the site's own folder and a build replaces the whole folder" + INSTEAD,
+    ".": "it holds {tmp}/site, the site's own folder, and a build replaces the whole folder" + INSTEAD,
     "site/content": "it is inside {tmp}/site/content, which the build reads" + INSTEAD,
     "site/content/new": "it is inside {tmp}/site/content, which the build reads" + INSTEAD,
     "site/templates": "it is inside {tmp}/site/templates, which the build reads" + INSTEAD,
