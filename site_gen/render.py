@@ -232,7 +232,7 @@ def plan(catalog: Catalog, templates: Templates, memory: Memory) -> list[Recipe]
         *(Recipe(f"venues/{group.venue.slug}/index.html", _venue_page, (theme, group)) for group in catalog.venues),
         *(Recipe(f"authors/{group.slug}/index.html", _author_page, (theme, group)) for group in catalog.coauthors),
         *(Recipe(f"{page.slug}/index.html", _page, (theme, page)) for page in catalog.pages),
-        *_papers(theme, catalog.entries),
+        *_papers(theme, catalog.entries, memory),
     ]
 
 
@@ -284,14 +284,22 @@ def _index_page(renderer: Renderer, theme: Theme, catalog: Catalog) -> Iterator[
     )
 
 
-def _papers(theme: Theme, entries: tuple[Entry, ...]) -> Iterator[Recipe]:
+def _papers(theme: Theme, entries: tuple[Entry, ...], memory: Memory) -> Iterator[Recipe]:
     """papers/ID/index.html and papers/ID/ID.bib for every paper; a page links to its neighbours in the list."""
     for i, entry in enumerate(entries):
         previous = entries[i - 1] if i > 0 else None
         following = entries[i + 1] if i + 1 < len(entries) else None
-        folder = f"papers/{entry.id}/"
-        yield Recipe(folder + "index.html", _paper_page, (theme, entry, previous, following))
-        yield Recipe(f"{folder}{entry.id}.bib", _bib_file, (entry,))
+        yield from memory.call(_paper_recipes, theme, entry, previous, following)
+
+
+def _paper_recipes(
+    theme: Theme, entry: Entry, previous: Entry | None, following: Entry | None
+) -> tuple[Recipe, Recipe]:
+    """One paper's page and .bib (remembered: a rebuild plans an unchanged paper without making anything anew,
+    and so leaves the garbage collector little to look at)."""
+    folder = f"papers/{entry.id}/"
+    page = Recipe(folder + "index.html", _paper_page, (theme, entry, previous, following))
+    return page, Recipe(f"{folder}{entry.id}.bib", _bib_file, (entry,))
 
 
 def _paper_page(

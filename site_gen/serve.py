@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import gc
 import html
 import logging
 import mimetypes
@@ -46,9 +45,6 @@ QUIET_SECONDS = 0.05  # one save's events (truncate, write, close; or write, ren
 MOST_WAIT_SECONDS = 0.5  # a stream of events that never settles still rebuilds this often
 BUILD_PATH = "/__site-gen/build"  # the preview's own address: which build is current
 NAMES_SHOWN = 3
-# The garbage collector waits until no save has come for this long: a full collection of what the builder keeps
-# takes 0.12 s at 10,000 papers, and it came (when left to itself) while the browser reloaded.
-COLLECT_AFTER_SECONDS = 2.0
 
 
 class Preview:
@@ -210,7 +206,6 @@ class Rebuilds:
         self.saved: set[Path] = set()
         self.first_seen = 0.0
         self.timer: object | None = None
-        self.collect_timer: object | None = None
 
     def saw(self, path: Path) -> None:
         """A watched file changed (called on the loop): rebuild once the burst it belongs to settles."""
@@ -227,19 +222,8 @@ class Rebuilds:
         """Rebuild, then reload the open pages: never before the new files are in place."""
         self.timer = None
         saved, self.saved = sorted(self.saved), set()
-        reloads = self.preview.rebuild(saved)
-        gc.freeze()  # what the builder keeps is left alone until the preview is idle
-        for path in reloads:
+        for path in self.preview.rebuild(saved):
             LiveReloadHandler.reload_waiters(path)
-        if self.collect_timer is not None:
-            self.loop.remove_timeout(self.collect_timer)
-        self.collect_timer = self.loop.call_later(COLLECT_AFTER_SECONDS, _collect)
-
-
-def _collect() -> None:
-    """Collect all garbage, what earlier builds kept included."""
-    gc.unfreeze()
-    gc.collect()
 
 
 class SaveWatcher(FileSystemEventHandler):
