@@ -115,6 +115,7 @@ def _place(paper: Paper) -> SiteError:
 
 # Getters that run in C: derive looks at every paper on every rebuild.
 _YEAR, _VENUE, _NAME, _ID = attrgetter("paper.year"), attrgetter("venue"), attrgetter("name"), attrgetter("id")
+_AUTHORS, _SLUGS = attrgetter("paper.authors"), attrgetter("author_slugs")
 
 
 def duplicate_errors(entries: list[Entry], papers: tuple[Paper, ...]) -> list[SiteError]:
@@ -155,15 +156,28 @@ def group_years(entries: tuple[Entry, ...]) -> tuple[YearGroup, ...]:
     return tuple(YearGroup(year, tuple(group)) for year, group in groupby(entries, _YEAR))
 
 
-def group_coauthors(entries: tuple[Entry, ...], owner: Owner) -> tuple[tuple[CoAuthor, ...], CoAuthorIndex]:
-    """Everyone who wrote a paper with the owner, most joint papers first, and their index: names with one slug
-    are one co-author (a paper counted once), shown as most often written; the owner's own names are left out."""
-    mine = owner_slugs(owner)
+def group_coauthors(
+    entries: tuple[Entry, ...], owner: Owner, memory: Memory
+) -> tuple[tuple[CoAuthor, ...], CoAuthorIndex]:
+    """Everyone who wrote a paper with the owner, most joint papers first, and their index (from MEMORY when the
+    papers' authors, in order, are as in an earlier build: an edit of anything else leaves them so)."""
+    names, slugs = tuple(map(_AUTHORS, entries)), tuple(map(_SLUGS, entries))
+    people = memory.call(coauthor_people, names, slugs, owner_slugs(owner))
+    groups = tuple(CoAuthor(name, slug, tuple(entries[i] for i in at)) for slug, name, at in people)
+    return groups, CoAuthorIndex(people)
+
+
+def coauthor_people(
+    names: tuple[tuple[str, ...], ...], slugs: tuple[tuple[str, ...], ...], mine: frozenset[str]
+) -> tuple[tuple[str, str, tuple[int, ...]], ...]:
+    """Each co-author's slug, name and the places of their papers, most joint papers first, from each paper's
+    authors' NAMES and SLUGS: names with one slug are one co-author (a paper counted once), shown as most often
+    written; the owner's own names (MINE) are left out."""
     places: dict[str, list[int]] = {}
     first: dict[str, str] = {}
     others: dict[str, list[str]] = {}  # other spellings, as often as written: most names have none
-    for place, entry in enumerate(entries):  # a plain loop: it sees every author of every paper
-        for name, slug in zip(entry.paper.authors, entry.author_slugs, strict=True):
+    for place, (paper_names, paper_slugs) in enumerate(zip(names, slugs, strict=True)):  # sees every author
+        for name, slug in zip(paper_names, paper_slugs, strict=True):
             if slug in mine:
                 continue
             found = places.get(slug)
@@ -174,12 +188,12 @@ def group_coauthors(entries: tuple[Entry, ...], owner: Owner) -> tuple[tuple[CoA
                 found.append(place)
             if name != first[slug]:
                 others.setdefault(slug, []).append(name)
-    people = sorted(
-        ((slug, _usual(first[slug], len(at), others.get(slug)), tuple(at)) for slug, at in places.items()),
-        key=lambda person: (-len(person[2]), person[1].casefold(), person[0]),
+    return tuple(
+        sorted(
+            ((slug, _usual(first[slug], len(at), others.get(slug)), tuple(at)) for slug, at in places.items()),
+            key=lambda person: (-len(person[2]), person[1].casefold(), person[0]),
+        )
     )
-    groups = tuple(CoAuthor(name, slug, tuple(entries[i] for i in at)) for slug, name, at in people)
-    return groups, CoAuthorIndex(tuple(people))
 
 
 def _usual(first: str, papers: int, others: list[str] | None) -> str:
@@ -204,7 +218,7 @@ def derive(content: Content, memory: Memory | None = None) -> tuple[Catalog, lis
     entries = [memory.call(place, paper, rules) for paper in content.papers]
     errors = duplicate_errors(entries, content.papers)
     ordered = tuple(sorted(entries, key=lambda e: -e.paper.year))
-    coauthors, coauthor_index = group_coauthors(ordered, content.site.author)
+    coauthors, coauthor_index = group_coauthors(ordered, content.site.author, memory)
     catalog = Catalog(
         content.site,
         ordered,

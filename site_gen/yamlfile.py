@@ -1,12 +1,4 @@
-"""YAML as PyYAML reads it (YAML 1.1, its C loader): values, located errors, and a list file's items alone.
-
-A papers file is mostly a list of papers, one top-level `- ` item each, and an edit changes one of
-them. `items` cuts such a file's text at its items where every item then reads alone exactly as it
-reads in the file: the first node is a list at the left edge, there are no further documents or
-directives, and no anchors (an anchor defined twice in a file is an error that items read alone
-would not see). A cut inside a quoted text or a [...] list leaves an item that does not read alone,
-and the caller reads the whole file instead.
-"""
+"""YAML as PyYAML reads it (YAML 1.1, its C loader): values, and errors located with a hint of how to fix them."""
 
 from __future__ import annotations
 
