@@ -102,7 +102,7 @@ def measure_index(site: Path) -> dict[str, float] | None:
     }
 
 
-EDITS = 5
+EDITS = 9
 PAUSE_SECONDS = 3.5  # each edit after a pause, as an author saves (livereload used to drop the first one)
 # The newest year's first paper is the index's first entry; its title starts with the edit's mark.
 EDIT_SHOWN = (
