@@ -8,7 +8,10 @@ HTTP from a local port, as GitHub Pages would serve it, or by `site-gen serve` f
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import io
+import re
 import shutil
 import socket
 import statistics
@@ -51,11 +54,32 @@ TIMED = """async ([kind, value]) => {
   return performance.now() - started;
 }"""
 FIRST_PAINT = "performance.getEntriesByName('first-contentful-paint')[0].startTime"
+# Chromium DevTools' "Fast 3G" (#20): 1.6 Mbps down, 750 kbps up, 150 ms latency.
+FAST_3G = {"offline": False, "latency": 150, "downloadThroughput": 1_600_000 / 8, "uploadThroughput": 750_000 / 8}
+ASSETS = re.compile(r'<link rel="stylesheet" href="([^"]+)"|<script src="([^"]+)"')
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
+    """A static file server like GitHub Pages: gzip for text when the browser accepts it, no access log."""
+
     def log_message(self, format: str, *args: Any) -> None:
         """No access log."""
+
+    def send_head(self) -> Any:
+        """A text file gzipped (level 6, as web servers do) when the browser accepts it; anything else as is."""
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        text = path.suffix in (".html", ".css", ".js", ".json", ".xml", ".bib")
+        if not (text and path.is_file() and "gzip" in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
 
 @contextmanager
@@ -100,6 +124,41 @@ def measure_index(site: Path) -> dict[str, float] | None:
         "keystroke_max_ms": max(keystrokes),
         "filter_ms": statistics.median(clicks),
     }
+
+
+def reader_bytes(site: Path) -> dict[str, int]:
+    """What a reader downloads before the index can paint: index.html and the stylesheets and scripts it loads
+    (render-blocking or deferred), raw and gzipped (GitHub Pages sends them gzipped)."""
+    index = site / "index.html"
+    html = index.read_bytes()
+    files = [index] + [site / (css or js) for css, js in ASSETS.findall(html.decode("utf-8"))]
+    contents = [path.read_bytes() for path in files]
+    zipped = sum(len(gzip.compress(content, 6)) for content in contents)
+    return {"reader_bytes": sum(map(len, contents)), "reader_gzip_bytes": zipped}
+
+
+def throttled_paint(site: Path) -> dict[str, float] | None:
+    """Median first contentful paint of index.html, in ms, over Chromium's Fast-3G throttling, served gzipped."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if not CHROMIUM.exists():
+        return None
+    paints = []
+    with served(site) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        for _ in range(PAINTS):
+            page = browser.new_context().new_page()  # a new context: nothing cached from the last load
+            session = page.context.new_cdp_session(page)
+            session.send("Network.enable")
+            session.send("Network.emulateNetworkConditions", FAST_3G)
+            page.goto(url + "index.html", wait_until="commit", timeout=600_000)
+            page.wait_for_function("performance.getEntriesByName('first-contentful-paint').length > 0", timeout=600_000)
+            paints.append(float(page.evaluate(FIRST_PAINT)))
+            page.context.close()
+        browser.close()
+    return {"fast3g_paint_ms": statistics.median(paints)}
 
 
 EDITS = 9

@@ -1,4 +1,4 @@
-"""The benchmark: cold build, one-paper rebuild, no-op rebuild, pages written and peak memory.
+"""The benchmark: cold build, one-paper rebuild, no-op rebuild, pages written, peak memory, and the reader's side.
 
     python -m bench.run                       # 1,000 and 10,000 papers, and 10,000 with 20,000 co-authors
     python -m bench.run --sizes 100000        # make bench-large (PAPERS or PAPERS:CO-AUTHORS)
@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.browser import measure_index, measure_preview
+from bench.browser import measure_index, measure_preview, reader_bytes, throttled_paint
 from bench.corpus import write_corpus
 
 REPO = Path(__file__).resolve().parent.parent
@@ -125,6 +125,7 @@ def table(rows: list[dict[str, Any]]) -> str:
     head = (
         f"{'corpus':<28}{'papers':>8}{'cold s':>9}{'edit s':>9}{'no-op s':>9}{'pages':>8}{'peak MiB':>10}"
         f"{'paint ms':>10}{'key ms':>8}{'click ms':>10}{'preview s':>11}{'max s':>7}"
+        f"{'reader KB':>11}{'gzip KB':>9}{'3G paint ms':>13}"
     )
     lines = [head, "-" * len(head)]
     for row in rows:
@@ -140,6 +141,8 @@ def table(rows: list[dict[str, Any]]) -> str:
                 f"{browser[key]:>{width}.2f}" if key in browser else f"{'-':>{width}}"
                 for key, width in (("edit_to_screen_s", 11), ("edit_to_screen_max_s", 7))
             )
+            + f"{row['reader_bytes'] / 1000:>11.0f}{row['reader_gzip_bytes'] / 1000:>9.0f}"
+            + (f"{browser['fast3g_paint_ms']:>13.0f}" if "fast3g_paint_ms" in browser else f"{'-':>13}")
         )
     return "\n".join(lines)
 
@@ -165,10 +168,9 @@ def main() -> None:
         for number, (name, folder) in enumerate(corpora):
             work = Path(scratch) / f"work-{number}"
             figures, site = measure(folder, args.runs, work)
-            browser = measure_index(site)
-            rows.append(
-                {"corpus": name, **figures, "browser": browser, "preview": measure_preview(folder / "content", work)}
-            )
+            browser = {**(measure_index(site) or {}), **(throttled_paint(site) or {})}
+            preview = measure_preview(folder / "content", work)
+            rows.append({"corpus": name, **figures, **reader_bytes(site), "browser": browser, "preview": preview})
             shutil.rmtree(work)
             print(table(rows[-1:]).splitlines()[-1], flush=True)
     args.json.parent.mkdir(parents=True, exist_ok=True)
