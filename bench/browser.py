@@ -138,27 +138,59 @@ def reader_bytes(site: Path) -> dict[str, int]:
 
 
 def throttled_paint(site: Path) -> dict[str, float] | None:
-    """Median first contentful paint of index.html, in ms, over Chromium's Fast-3G throttling, served gzipped."""
+    """First contentful paint of index.html under Chromium's Fast-3G throttling, served gzipped, and the bytes that
+    came over the network before it (what the reader waited for): medians of PAINTS loads, each in a new context."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         return None
     if not CHROMIUM.exists():
         return None
-    paints = []
+    loads = []
     with served(site) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         for _ in range(PAINTS):
-            page = browser.new_context().new_page()  # a new context: nothing cached from the last load
-            session = page.context.new_cdp_session(page)
-            session.send("Network.enable")
-            session.send("Network.emulateNetworkConditions", FAST_3G)
-            page.goto(url + "index.html", wait_until="commit", timeout=600_000)
-            page.wait_for_function("performance.getEntriesByName('first-contentful-paint').length > 0", timeout=600_000)
-            paints.append(float(page.evaluate(FIRST_PAINT)))
-            page.context.close()
+            context = browser.new_context()  # nothing cached from the last load
+            loads.append(_throttled_load(context.new_page(), url + "index.html"))
+            context.close()
         browser.close()
-    return {"fast3g_paint_ms": statistics.median(paints)}
+    return {
+        "fast3g_paint_ms": statistics.median(paint for paint, _ in loads),
+        "bytes_before_paint": statistics.median(received for _, received in loads),
+    }
+
+
+def _throttled_load(page: Any, url: str) -> tuple[float, int]:
+    """Load URL in PAGE over Fast 3G: its first contentful paint (ms) and about how many bytes crossed the network
+    until then (each response's bytes decoded by then, scaled by its whole transfer over its whole decoded size:
+    Chromium reports compressed sizes only per response, not per chunk)."""
+    session = page.context.new_cdp_session(page)
+    chunks: list[tuple[str, float, int]] = []  # (request, monotonic seconds, decoded bytes) as each chunk came
+    transferred: dict[str, int] = {}  # request -> bytes over the network, headers included
+    clock: list[float] = []  # wall time minus monotonic time, from the first request
+
+    def sent(event: dict[str, Any]) -> None:
+        if not clock:
+            clock.append(event["wallTime"] - event["timestamp"])
+
+    session.on("Network.requestWillBeSent", sent)
+    session.on("Network.dataReceived", lambda e: chunks.append((e["requestId"], e["timestamp"], e["dataLength"])))
+    session.on("Network.loadingFinished", lambda e: transferred.update({e["requestId"]: e["encodedDataLength"]}))
+    session.send("Network.enable")
+    session.send("Network.emulateNetworkConditions", FAST_3G)
+    page.goto(url, wait_until="load", timeout=600_000)
+    page.wait_for_timeout(200)  # the last loadingFinished events
+    paint = float(page.evaluate(FIRST_PAINT))
+    painted_at = (float(page.evaluate("performance.timeOrigin")) + paint) / 1000 - clock[0]
+    decoded: dict[str, int] = {}
+    for request, _, size in chunks:
+        decoded[request] = decoded.get(request, 0) + size
+    before = sum(
+        size * transferred.get(request, 0) / max(decoded[request], 1)
+        for request, at, size in chunks
+        if at <= painted_at
+    )
+    return paint, round(before)
 
 
 EDITS = 9
