@@ -138,8 +138,8 @@ def reader_bytes(site: Path) -> dict[str, int]:
 
 
 def throttled_paint(site: Path) -> dict[str, float] | None:
-    """First contentful paint of index.html under Chromium's Fast-3G throttling, served gzipped, and the bytes that
-    came over the network before it (what the reader waited for): medians of PAINTS loads, each in a new context."""
+    """First contentful paint of index.html under Chromium's Fast-3G throttling, served gzipped, the bytes that came
+    over the network before it, and when search and filters work: medians of PAINTS loads, each in a new context."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -155,15 +155,17 @@ def throttled_paint(site: Path) -> dict[str, float] | None:
             context.close()
         browser.close()
     return {
-        "fast3g_paint_ms": statistics.median(paint for paint, _ in loads),
-        "bytes_before_paint": statistics.median(received for _, received in loads),
+        "fast3g_paint_ms": statistics.median(paint for paint, _, _ in loads),
+        "bytes_before_paint": statistics.median(received for _, received, _ in loads),
+        "fast3g_ready_ms": statistics.median(ready for _, _, ready in loads),
     }
 
 
-def _throttled_load(page: Any, url: str) -> tuple[float, int]:
-    """Load URL in PAGE over Fast 3G: its first contentful paint (ms) and about how many bytes crossed the network
+def _throttled_load(page: Any, url: str) -> tuple[float, int, float]:
+    """Load URL in PAGE over Fast 3G: its first contentful paint (ms); about how many bytes crossed the network
     until then (each response's bytes decoded by then, scaled by its whole transfer over its whole decoded size:
-    Chromium reports compressed sizes only per response, not per chunk)."""
+    Chromium reports compressed sizes only per response, not per chunk); and when its scripts had run
+    (DOMContentLoaded, ms: search and filters work from then)."""
     session = page.context.new_cdp_session(page)
     chunks: list[tuple[str, float, int]] = []  # (request, monotonic seconds, decoded bytes) as each chunk came
     transferred: dict[str, int] = {}  # request -> bytes over the network, headers included
@@ -190,7 +192,8 @@ def _throttled_load(page: Any, url: str) -> tuple[float, int]:
         for request, at, size in chunks
         if at <= painted_at
     )
-    return paint, round(before)
+    ready = float(page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"))
+    return paint, round(before), ready
 
 
 EDITS = 9

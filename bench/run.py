@@ -125,7 +125,7 @@ def table(rows: list[dict[str, Any]]) -> str:
     head = (
         f"{'corpus':<28}{'papers':>8}{'cold s':>9}{'edit s':>9}{'no-op s':>9}{'pages':>8}{'peak MiB':>10}"
         f"{'paint ms':>10}{'key ms':>8}{'click ms':>10}{'preview s':>11}{'max s':>7}"
-        f"{'reader KB':>11}{'gzip KB':>9}{'3G paint ms':>13}{'KB to paint':>13}"
+        f"{'reader KB':>11}{'gzip KB':>9}{'3G paint ms':>13}{'KB to paint':>13}{'3G ready ms':>13}"
     )
     lines = [head, "-" * len(head)]
     for row in rows:
@@ -144,7 +144,7 @@ def table(rows: list[dict[str, Any]]) -> str:
             + f"{row['reader_bytes'] / 1000:>11.0f}{row['reader_gzip_bytes'] / 1000:>9.0f}"
             + "".join(
                 f"{browser[key] / scale:>13.0f}" if key in browser else f"{'-':>13}"
-                for key, scale in (("fast3g_paint_ms", 1), ("bytes_before_paint", 1000))
+                for key, scale in (("fast3g_paint_ms", 1), ("bytes_before_paint", 1000), ("fast3g_ready_ms", 1))
             )
         )
     return "\n".join(lines)
