@@ -224,7 +224,10 @@ def photo(colour: str) -> str:
 
 def edit_year(ed: Editor) -> str:
     """A paper's year changed."""
-    path, i, paper = ed.rng.choice(ed.papers())
+    found = ed.papers()
+    if not found:  # every papers file gone (a folder moved out of content/, say)
+        return add_paper(ed)
+    path, i, paper = ed.rng.choice(found)
     papers, old = load(path), paper["year"]
     papers[i]["year"] = ed.rng.choice([year for year in YEARS if year != old])
     return f"year {ed.rel(path)}[{i}] {old}->{papers[i]['year']}" + ed.save_papers(path, papers)
