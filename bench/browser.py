@@ -59,6 +59,11 @@ FAST_3G = {"offline": False, "latency": 150, "downloadThroughput": 1_600_000 / 8
 ASSETS = re.compile(r'<link rel="stylesheet" href="([^"]+)"|<script src="([^"]+)"')
 
 
+def gzipped(data: bytes) -> bytes:
+    """DATA gzipped as web servers (GitHub Pages among them) send text: level 6."""
+    return gzip.compress(data, 6)
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     """A static file server like GitHub Pages: gzip for text when the browser accepts it, no access log."""
 
@@ -66,14 +71,14 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         """No access log."""
 
     def send_head(self) -> Any:
-        """A text file gzipped (level 6, as web servers do) when the browser accepts it; anything else as is."""
+        """A text file gzipped when the browser accepts it; anything else as is."""
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
         text = path.suffix in (".html", ".css", ".js", ".json", ".xml", ".bib")
         if not (text and path.is_file() and "gzip" in self.headers.get("Accept-Encoding", "")):
             return super().send_head()
-        body = gzip.compress(path.read_bytes(), 6)
+        body = gzipped(path.read_bytes())
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(str(path)))
         self.send_header("Content-Encoding", "gzip")
@@ -127,13 +132,13 @@ def measure_index(site: Path) -> dict[str, float] | None:
 
 
 def reader_bytes(site: Path) -> dict[str, int]:
-    """What a reader downloads before the index can paint: index.html and the stylesheets and scripts it loads
-    (render-blocking or deferred), raw and gzipped (GitHub Pages sends them gzipped)."""
+    """All a reader downloads for the index to work: index.html and the stylesheets and scripts it loads
+    (render-blocking or deferred), raw and gzipped."""
     index = site / "index.html"
     html = index.read_bytes()
     files = [index] + [site / (css or js) for css, js in ASSETS.findall(html.decode("utf-8"))]
     contents = [path.read_bytes() for path in files]
-    zipped = sum(len(gzip.compress(content, 6)) for content in contents)
+    zipped = sum(len(gzipped(content)) for content in contents)
     return {"reader_bytes": sum(map(len, contents)), "reader_gzip_bytes": zipped}
 
 

@@ -27,6 +27,7 @@ from site_gen.write import held, write_changes, write_files, write_site
 PAPERS_PER_RUN = 250  # papers rendered by one process at a time: a few milliseconds of coordination at 100,000
 # Past this many changed outputs (a template or site.yaml edit), stream a whole new folder instead.
 INCREMENTAL_LIMIT = 2000
+SHARED_RUNS = 2  # runs() starts with the whole site's files, then the list pages: the parts outputs share
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ class Builder:
         """A whole new output folder, rendered (by `jobs` processes) into staging and swapped in."""
         self.memory.outputs = {}
         renderer, jobs = self.renderer, self.settings.jobs
-        first = 2 if self.memory.lasting else 0  # the preview keeps what the whole site's files are made of
+        first = SHARED_RUNS if self.memory.lasting else 0  # the preview keeps what they are made of
 
         def fill(staging: Path) -> None:
             run_tasks([_render_task(renderer, staging, run) for run in runs(recipes)], jobs, first=first)
